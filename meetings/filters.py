@@ -1,0 +1,123 @@
+"""The filters of the public list pages: one FilterSet per page, the query string is the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Commitment, Industry, Meeting, Organization, OrganizationAlias, Participation, Pledge
+from .provinces import Province
+
+
+class SearchFilter(django_filters.CharFilter):
+    """A case-insensitive 'contains' search over several fields, combined with OR."""
+
+    def __init__(self, *args, search_fields, search_aliases=False, **kwargs):
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+        self.search_fields = search_fields
+        self.search_aliases = search_aliases
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        if self.search_aliases:
+            aliases = OrganizationAlias.objects.filter(organization=OuterRef("pk"), name__icontains=value)
+            condition |= Exists(aliases)
+        return qs.filter(condition)
+
+
+def _industries(request):
+    return Industry.objects.all()
+
+
+def _public_companies(request):
+    return Organization.objects.companies().public()
+
+
+class MeetingFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        search_fields=["title", "title_en", "place", "place_en", "organizer__name", "organizer__name_en"]
+    )
+    industry = django_filters.ModelChoiceFilter(
+        queryset=_industries, to_field_name="slug", field_name="industries", label="Industry"
+    )
+    organizer = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Organization.objects.filter(
+            meetings_convened__status=Meeting.Status.PUBLISHED
+        ).distinct(),
+        to_field_name="slug",
+        label="Organizer",
+    )
+    company = django_filters.ModelChoiceFilter(
+        queryset=_public_companies, to_field_name="slug", method="filter_company", label="Company"
+    )
+    year = django_filters.NumberFilter(method="filter_year", label="Year", min_value=1900, max_value=2999)
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "industry", "organizer", "company", "year"]
+
+    def filter_company(self, qs, name, value):
+        return qs.filter(Exists(Participation.objects.filter(meeting=OuterRef("pk"), organization=value)))
+
+    def filter_year(self, qs, name, value):
+        """The year the meeting was held, or, where the day is unknown, first reported."""
+        year = int(value)
+        return qs.filter(Q(held_on__year=year) | Q(held_on__isnull=True, reported_on__year=year))
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = SearchFilter(search_fields=["name", "name_en"], search_aliases=True)
+    industry = django_filters.ModelChoiceFilter(
+        queryset=_industries, to_field_name="slug", method="filter_industry", label="Industry"
+    )
+    province = django_filters.ChoiceFilter(choices=Province.choices, label="Province")
+
+    class Meta:
+        model = Organization
+        fields = ["q", "industry", "province"]
+
+    def filter_industry(self, qs, name, value):
+        return qs.filter(
+            Exists(
+                Participation.objects.filter(
+                    organization=OuterRef("pk"),
+                    meeting__industries=value,
+                    meeting__status=Meeting.Status.PUBLISHED,
+                )
+            )
+        )
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """Commitments; ``company`` may repeat, and then lists what any of those companies pledged."""
+
+    q = SearchFilter(search_fields=["heading", "body", "heading_en", "body_en"])
+    company = django_filters.ModelMultipleChoiceFilter(
+        queryset=_public_companies,
+        to_field_name="slug",
+        method="filter_company",
+        label="Pledged by",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Choose several to see what any of them pledged.",
+    )
+    meeting = django_filters.ModelChoiceFilter(
+        queryset=lambda request: Meeting.objects.published(), to_field_name="slug", label="Meeting"
+    )
+    industry = django_filters.ModelChoiceFilter(
+        queryset=_industries, to_field_name="slug", field_name="meeting__industries", label="Industry"
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["q", "company", "meeting", "industry"]
+
+    def filter_company(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(Exists(Pledge.objects.filter(commitment=OuterRef("pk"), organization__in=value)))

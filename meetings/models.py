@@ -1,0 +1,479 @@
+"""The record: meetings, who took part, the numbered points they agreed, and who pledged what.
+
+Original-language fields (``name``, ``title``, ``heading`` …) hold the text exactly as
+the source printed it and are the authority; ``*_en`` fields are our English
+renderings unless a field says otherwise.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from .provinces import Province
+
+
+class Industry(models.Model):
+    """A material or sector whose producers meet, such as gallium."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("name (original)", max_length=100)
+    name_en = models.CharField("name (English)", max_length=100)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "industries"
+
+    def __str__(self):
+        return self.name_en
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def companies(self):
+        return self.filter(kind=Organization.Kind.COMPANY)
+
+    def public(self):
+        """Organizations linked to at least one published meeting (or a branch of one that is).
+
+        Drafts stay private, so an organization known only from a draft is not shown.
+        """
+        published = Meeting.Status.PUBLISHED
+        took_part = Participation.objects.filter(organization=OuterRef("pk"), meeting__status=published)
+        convened = Meeting.objects.filter(organizer=OuterRef("pk"), status=published)
+        branch_took_part = Participation.objects.filter(
+            organization__parent=OuterRef("pk"), meeting__status=published
+        )
+        return self.filter(Exists(took_part) | Exists(convened) | Exists(branch_took_part))
+
+
+class Organization(models.Model):
+    """A company, an industry association (or one of its branches), a government body, or other."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "company"
+        ASSOCIATION = "association", "industry association"
+        GOVERNMENT = "government", "government body"
+        OTHER = "other", "other"
+
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField("name (original)", max_length=200, help_text="Exactly as the source writes it.")
+    name_en = models.CharField(
+        "name (English)",
+        max_length=200,
+        blank=True,
+        help_text="Our translation, unless 'official English name' is ticked.",
+    )
+    name_en_official = models.BooleanField(
+        "official English name",
+        default=False,
+        help_text="Tick only when a source shows the organization uses this English name itself.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        help_text="For a branch or department: the organization it belongs to.",
+    )
+    province = models.CharField(max_length=20, choices=Province.choices, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en", "name"]
+        constraints = [
+            # Branch names repeat across associations ("輕金屬部"), so a name is
+            # unique among top-level organizations and within one parent.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="organization_unique_top_level_name",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
+                name="organization_unique_name_within_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.name})" if self.name_en else self.name
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.COMPANY:
+            return reverse("meetings:company-detail", args=[self.slug])
+        return reverse("meetings:organization-detail", args=[self.slug])
+
+    @property
+    def full_name(self):
+        """The name with its parent's in front, for branches ("CNIA › 輕金屬部"). Uses ``parent``."""
+        return f"{self.parent.name}{self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An organization cannot be its own parent or ancestor."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class OrganizationAlias(models.Model):
+    """Another name an organization is known by: a short form, the other script, an old name."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "organization aliases"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        clash = Organization.objects.filter(name=self.name, parent__isnull=True)
+        if self.organization_id:
+            clash = clash.exclude(pk=self.organization_id)
+        if clash.exists():
+            raise ValidationError({"name": "Another organization already has this as its name."})
+
+
+class Person(models.Model):
+    """A person named in a source."""
+
+    name = models.CharField("name (original)", max_length=100)
+    name_en = models.CharField("name (romanized)", max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name_en", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.name_en} ({self.name})" if self.name_en else self.name
+
+
+class Source(models.Model):
+    """A published report a record rests on: a news article, a reprint, an announcement."""
+
+    publisher = models.CharField("publisher (original)", max_length=200)
+    publisher_en = models.CharField("publisher (English)", max_length=200, blank=True)
+    title = models.CharField("title (original)", max_length=300)
+    title_en = models.CharField("title (English)", max_length=300, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    reprinted_from = models.CharField("reprinted from (original)", max_length=200, blank=True)
+    reprinted_from_en = models.CharField("reprinted from (English)", max_length=200, blank=True)
+    language = models.CharField(
+        max_length=20,
+        default="zh-Hant",
+        help_text="BCP 47 tag of the text as published: zh-Hant, zh-Hans, en.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "publisher"]
+
+    def __str__(self):
+        date = self.published_on.isoformat() if self.published_on else "undated"
+        return f"{self.publisher_en or self.publisher}, {date}: {self.title}"
+
+
+def newest_first(prefix=""):
+    """Ordering by the meeting date, or the first report where the date is unknown, newest first."""
+    return [
+        Coalesce(f"{prefix}held_on", f"{prefix}reported_on").desc(nulls_last=True),
+        f"{prefix}slug",
+    ]
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Meeting.Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(*newest_first())
+
+
+class Meeting(models.Model):
+    """A dated, located gathering convened by an organizer, as reported by its sources."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft (admin only)"
+        PUBLISHED = "published", "published"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "day"
+        MONTH = "month", "month"
+        YEAR = "year", "year"
+
+    slug = models.SlugField(unique=True, max_length=120)
+    title = models.CharField("title (original)", max_length=300)
+    title_en = models.CharField("title (English)", max_length=300)
+    language = models.CharField(
+        "language of the original",
+        max_length=20,
+        default="zh-Hant",
+        help_text="BCP 47 tag of the original-language fields: zh-Hant, zh-Hans, en.",
+    )
+    industries = models.ManyToManyField(Industry, related_name="meetings", blank=True)
+    organizer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="meetings_convened")
+    place = models.CharField("place (original)", max_length=200, blank=True)
+    place_en = models.CharField("place (English)", max_length=200, blank=True)
+    held_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Leave empty when the sources do not say; for a month or year, "
+        "enter its first day and set the precision.",
+    )
+    held_on_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        help_text="How much of the date the sources give.",
+    )
+    date_as_reported = models.CharField(
+        "date as the source words it",
+        max_length=100,
+        blank=True,
+        help_text="For example 近日 (recently).",
+    )
+    date_as_reported_en = models.CharField("date as reported (English)", max_length=100, blank=True)
+    reported_on = models.DateField(
+        "first reported on",
+        null=True,
+        blank=True,
+        help_text="Publication date of the earliest source that reports the meeting.",
+    )
+    participant_list_partial = models.BooleanField(
+        "participant list may be partial",
+        default=False,
+        help_text="The source's list ends in 等 (among others) or otherwise says it is incomplete.",
+    )
+    summary = models.TextField("summary (original)", blank=True)
+    summary_en = models.TextField("summary (English)", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sources = models.ManyToManyField(Source, through="MeetingSource", related_name="meetings")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-reported_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(held_on__isnull=True) & Q(held_on_precision=""))
+                | (Q(held_on__isnull=False) & ~Q(held_on_precision="")),
+                name="meeting_date_precision_matches_date",
+                violation_error_message="A date needs its precision, and a precision needs a date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title_en or self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting-detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def date_known(self):
+        """The meeting date to the precision the sources give, as text; '' when unknown."""
+        if self.held_on is None:
+            return ""
+        if self.held_on_precision == self.DatePrecision.YEAR:
+            return f"{self.held_on:%Y}"
+        if self.held_on_precision == self.DatePrecision.MONTH:
+            return f"{self.held_on:%Y-%m}"
+        return self.held_on.isoformat()
+
+    @property
+    def year(self):
+        """The year the meeting was held, or else first reported; None when neither is known."""
+        date = self.held_on or self.reported_on
+        return date.year if date else None
+
+    def clean(self):
+        if self.held_on and self.held_on_precision == self.DatePrecision.MONTH and self.held_on.day != 1:
+            raise ValidationError(
+                {"held_on": "For a month-precision date, enter the first day of the month."}
+            )
+        if (
+            self.held_on
+            and self.held_on_precision == self.DatePrecision.YEAR
+            and (
+                self.held_on.month,
+                self.held_on.day,
+            )
+            != (1, 1)
+        ):
+            raise ValidationError({"held_on": "For a year-precision date, enter 1 January of that year."})
+        if self.held_on and not self.held_on_precision:
+            raise ValidationError({"held_on_precision": "Say how much of the date the sources give."})
+        if self.held_on_precision and not self.held_on:
+            raise ValidationError({"held_on": "A precision needs a date."})
+
+
+class MeetingSource(models.Model):
+    """A source that reports a meeting, with the passage the record rests on."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="source_links")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="meeting_links")
+    quote = models.TextField(blank=True, help_text="The passage of the source this record rests on.")
+
+    class Meta:
+        ordering = ["source__published_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "source"], name="meetingsource_unique"),
+        ]
+        verbose_name = "source of a meeting"
+        verbose_name_plural = "sources of meetings"
+
+    def __str__(self):
+        return f"{self.meeting} ← {self.source}"
+
+
+class Participation(models.Model):
+    """An organization that took part in a meeting, and in what role."""
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", "participant"
+        ORGANIZER = "organizer", "organizer's side (branch or department)"
+        GOVERNMENT = "government", "government attendee"
+        OTHER = "other", "other"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    named_in_source = models.BooleanField(
+        default=True, help_text="Untick when the source only implies the organization took part."
+    )
+    source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
+
+    class Meta:
+        ordering = ["meeting", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organization"], name="participation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} at {self.meeting} ({self.get_role_display()})"
+
+
+class Attendance(models.Model):
+    """A person at a meeting, in a role, with the title they held at the time."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", "chair"
+        SPEAKER = "speaker", "speaker"
+        ATTENDEE = "attendee", "attendee"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ATTENDEE)
+    title = models.CharField("title held (original)", max_length=300, blank=True)
+    title_en = models.CharField("title held (English)", max_length=300, blank=True)
+    source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
+
+    class Meta:
+        ordering = ["meeting", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique"),
+        ]
+        verbose_name_plural = "attendances"
+
+    def __str__(self):
+        return f"{self.person} at {self.meeting} ({self.get_role_display()})"
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(meeting__status=Meeting.Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(*newest_first("meeting__"), "number")
+
+
+class Commitment(models.Model):
+    """One numbered point of consensus agreed at a meeting (第一 … 第五)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="commitments")
+    number = models.PositiveSmallIntegerField(help_text="The point's number in the source: 1 for 第一.")
+    heading = models.TextField("heading (original)")
+    body = models.TextField("text (original)", blank=True)
+    heading_en = models.TextField("heading (English)", blank=True)
+    body_en = models.TextField("text (English)", blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="commitment_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="commitment_number_positive",
+                violation_error_message="Points are numbered from 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} — point {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:commitment-detail", args=[self.meeting.slug, self.number])
+
+
+class Pledge(models.Model):
+    """An organization's undertaking to keep one commitment, and how we know it."""
+
+    class Basis(models.TextChoices):
+        NAMED = "named", "named in the source as agreeing"
+        PARTICIPATION = "participation", "inferred: took part in the meeting that reached consensus"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="pledges")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges")
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PARTICIPATION)
+    source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["commitment", "organization__name_en", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "commitment"], name="pledge_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} pledged {self.commitment}"
+
+    def clean(self):
+        """Refuse a pledge by an organization that did not take part in the meeting. Queries."""
+        if self.organization_id is None or (self.commitment_id is None and not hasattr(self, "commitment")):
+            return
+        meeting_id = self.commitment.meeting_id
+        if (
+            meeting_id
+            and not Participation.objects.filter(
+                meeting_id=meeting_id, organization_id=self.organization_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "organization": "This organization did not take part in the meeting; "
+                    "add it as a participant of the meeting first."
+                }
+            )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("companies/", views.company_list, name="company-list"),
+    path("companies/<slug:slug>/", views.company_detail, name="company-detail"),
+    path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),
+    path("commitments/", views.commitment_list, name="commitment-list"),
+    path(
+        "commitments/<slug:meeting_slug>/<int:number>/",
+        views.commitment_detail,
+        name="commitment-detail",
+    ),
+]

@@ -1,0 +1,172 @@
+"""The public pages. Each view loads everything its template shows in a fixed number of queries."""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
+from .models import (
+    Attendance,
+    Commitment,
+    Meeting,
+    MeetingSource,
+    Organization,
+    Participation,
+    Pledge,
+    newest_first,
+)
+
+PUBLISHED = Meeting.Status.PUBLISHED
+
+
+def _filtered_page(request, filterset):
+    """The requested page of a filtered list; an invalid filter gives an empty list, not an error."""
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    meetings = (
+        Meeting.objects.published()
+        .select_related("organizer")
+        .annotate(commitment_count=Count("commitments"))
+        .newest_first()[:5]
+    )
+    return render(request, "meetings/home.html", {"meetings": meetings})
+
+
+def meeting_list(request):
+    meetings = (
+        Meeting.objects.published()
+        .select_related("organizer")
+        .prefetch_related("industries")
+        .annotate(commitment_count=Count("commitments"))
+        .newest_first()
+    )
+    filterset = MeetingFilter(request.GET, queryset=meetings, request=request)
+    page = _filtered_page(request, filterset)
+    return render(request, "meetings/meeting_list.html", {"filter": filterset, "page": page})
+
+
+def meeting_detail(request, slug):
+    pledges = Pledge.objects.select_related("organization").order_by(
+        "organization__name_en", "organization__name"
+    )
+    meeting = get_object_or_404(
+        Meeting.objects.published()
+        .select_related("organizer")
+        .prefetch_related(
+            "industries",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organization__parent").order_by(
+                    "role", "organization__name_en", "organization__name"
+                ),
+            ),
+            Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
+            Prefetch(
+                "commitments", queryset=Commitment.objects.prefetch_related(Prefetch("pledges", pledges))
+            ),
+            Prefetch("source_links", queryset=MeetingSource.objects.select_related("source")),
+        ),
+        slug=slug,
+    )
+    participations = meeting.participations.all()
+    context = {
+        "meeting": meeting,
+        "companies": [p for p in participations if p.role == Participation.Role.PARTICIPANT],
+        "others": [p for p in participations if p.role != Participation.Role.PARTICIPANT],
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def company_list(request):
+    companies = (
+        Organization.objects.companies()
+        .public()
+        .annotate(
+            meeting_count=Count(
+                "participations", filter=Q(participations__meeting__status=PUBLISHED), distinct=True
+            ),
+            pledge_count=Count(
+                "pledges", filter=Q(pledges__commitment__meeting__status=PUBLISHED), distinct=True
+            ),
+        )
+        .order_by("name_en", "name")
+    )
+    filterset = CompanyFilter(request.GET, queryset=companies, request=request)
+    page = _filtered_page(request, filterset)
+    return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
+
+
+def company_detail(request, slug):
+    organization = get_object_or_404(Organization.objects.public().select_related("parent"), slug=slug)
+    if organization.kind != Organization.Kind.COMPANY:
+        return redirect(organization)
+    participations = (
+        organization.participations.filter(meeting__status=PUBLISHED)
+        .select_related("meeting__organizer")
+        .order_by(*newest_first("meeting__"))
+    )
+    pledges = (
+        organization.pledges.filter(commitment__meeting__status=PUBLISHED)
+        .select_related("commitment__meeting")
+        .order_by(*newest_first("commitment__meeting__"), "commitment__number")
+    )
+    pledges_by_meeting = [
+        (meeting, list(group)) for meeting, group in groupby(pledges, key=lambda p: p.commitment.meeting)
+    ]
+    context = {
+        "company": organization,
+        "participations": participations,
+        "pledges_by_meeting": pledges_by_meeting,
+        "pledge_count": sum(len(group) for _, group in pledges_by_meeting),
+    }
+    return render(request, "meetings/company_detail.html", context)
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization.objects.public().select_related("parent"), slug=slug)
+    if organization.kind == Organization.Kind.COMPANY:
+        return redirect(organization)
+    context = {
+        "organization": organization,
+        "convened": organization.meetings_convened.published().newest_first(),
+        "participations": organization.participations.filter(meeting__status=PUBLISHED)
+        .select_related("meeting")
+        .order_by(*newest_first("meeting__")),
+        "branches": organization.branches.public().order_by("name_en", "name"),
+    }
+    return render(request, "meetings/organization_detail.html", context)
+
+
+def commitment_list(request):
+    commitments = (
+        Commitment.objects.published()
+        .select_related("meeting")
+        .prefetch_related(Prefetch("pledges", Pledge.objects.select_related("organization")))
+        .newest_first()
+    )
+    filterset = CommitmentFilter(request.GET, queryset=commitments, request=request)
+    page = _filtered_page(request, filterset)
+    return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
+
+
+def commitment_detail(request, meeting_slug, number):
+    commitment = get_object_or_404(
+        Commitment.objects.published().select_related("meeting__organizer"),
+        meeting__slug=meeting_slug,
+        number=number,
+    )
+    pledges = commitment.pledges.select_related("organization").order_by("organization__name_en")
+    siblings = commitment.meeting.commitments.only("number", "heading", "meeting_id")
+    context = {
+        "commitment": commitment,
+        "meeting": commitment.meeting,
+        "pledges": pledges,
+        "siblings": siblings,
+    }
+    return render(request, "meetings/commitment_detail.html", context)

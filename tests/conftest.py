@@ -1,0 +1,25 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+FOUNDING_FILE = settings.BASE_DIR / "meetings" / "data" / "gallium-symposium-2023.yaml"
+
+
+@pytest.fixture
+def founding_record(db):
+    """The founding meeting, imported from the file the product ships."""
+    call_command("import_meetings", str(FOUNDING_FILE), verbosity=0)
+    from meetings.models import Meeting
+
+    return Meeting.objects.get(slug="gallium-symposium-2023")
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-password")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

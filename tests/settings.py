@@ -1,0 +1,17 @@
+"""Settings for the test suite: production settings with test-only secrets and fast hashing.
+
+DATABASE_URL chooses the database exactly as in production (unset = SQLite), so the
+same suite runs against SQLite and PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from consensus.settings import *  # noqa: F403
+from consensus.settings import STORAGES
+
+# The manifest storage needs collectstatic first; the suite checks pages, not hashing.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
