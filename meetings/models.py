@@ -390,7 +390,7 @@ class Attendance(models.Model):
     source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
 
     class Meta:
-        ordering = ["meeting", "role", "pk"]
+        ordering = ["meeting", "pk"]  # the order the source names them in
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique"),
         ]

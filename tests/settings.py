@@ -15,3 +15,5 @@ from consensus.settings import STORAGES
 # The manifest storage needs collectstatic first; the suite checks pages, not hashing.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Static files are served from the app folders in tests; there is no collected folder.
+STATIC_ROOT = None

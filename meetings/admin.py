@@ -1,0 +1,490 @@
+"""The editors' home: every record is entered and corrected here.
+
+Original-language fields hold the text exactly as the source printed it and are the
+authority; the English fields beside them are our translation. Fieldsets say which is
+which so an editor never overwrites a source's wording with a translation.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
+from django.db.models import Count
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from . import services
+from .models import (
+    Attendance,
+    Commitment,
+    Industry,
+    Meeting,
+    MeetingSource,
+    Organization,
+    OrganizationAlias,
+    Participation,
+    Person,
+    Pledge,
+    Source,
+)
+
+ORIGINAL_VS_ENGLISH = (
+    "Fields marked <em>(original)</em> hold the text exactly as the source printed it; "
+    "fields marked <em>(English)</em> are our translation."
+)
+
+# Quotes and notes in table rows: a few lines, not the default ten.
+SHORT_TEXTAREAS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 2})}}
+
+
+class PublicOnlyViewOnSite:
+    """Offer "View on site" only for records the public site shows (drafts are admin-only)."""
+
+    def is_public(self, obj):
+        return True
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is not None and not self.is_public(obj):
+            return None
+        return super().get_view_on_site_url(obj)
+
+
+# --- Organizations, people, industries, sources -------------------------------------
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name", "slug", "meeting_count"]
+    search_fields = ["name", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
+
+    @admin.display(description="meetings", ordering="meeting_count")
+    def meeting_count(self, obj):
+        return obj.meeting_count
+
+
+class OrganizationAliasInline(admin.TabularInline):
+    model = OrganizationAlias
+    extra = 1
+    verbose_name = "other name"
+    verbose_name_plural = "other names (short forms, the other script, former names)"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
+    list_display = ["name_en", "name", "kind", "parent", "province", "name_en_official"]
+    list_filter = ["kind", "province", "name_en_official"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "name_en", "slug", "aliases__name"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [OrganizationAliasInline]
+    fieldsets = [
+        (
+            "Names",
+            {
+                "description": "The original name, exactly as the source writes it, is the "
+                "authority. The English name is our translation unless "
+                "<em>official English name</em> is ticked.",
+                "fields": ["name", ("name_en", "name_en_official"), "slug"],
+            },
+        ),
+        ("What it is", {"fields": ["kind", "parent", "province"]}),
+        ("Notes", {"fields": ["notes"]}),
+        ("Record", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
+    ]
+
+    def is_public(self, obj):
+        return Organization.objects.public().filter(pk=obj.pk).exists()
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name", "attendance_count"]
+    search_fields = ["name", "name_en"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attendance_count=Count("attendances"))
+
+    @admin.display(description="meetings attended", ordering="attendance_count")
+    def attendance_count(self, obj):
+        return obj.attendance_count
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher_display", "published_on", "language", "link"]
+    list_filter = ["language", "publisher"]
+    search_fields = ["title", "title_en", "publisher", "publisher_en", "reprinted_from", "url"]
+    date_hierarchy = "published_on"
+    # Sources are cited by their full address; a bare domain is read as https, not http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (
+            "As published (original language)",
+            {
+                "description": "Exactly as the source prints it.",
+                "fields": [
+                    "publisher",
+                    "title",
+                    "reprinted_from",
+                    ("published_on", "language"),
+                    "url",
+                ],
+            },
+        ),
+        (
+            "English translation (ours)",
+            {"fields": ["publisher_en", "title_en", "reprinted_from_en"]},
+        ),
+        ("Notes", {"fields": ["notes"]}),
+    ]
+
+    @admin.display(description="publisher", ordering="publisher")
+    def publisher_display(self, obj):
+        return obj.publisher_en or obj.publisher
+
+    @admin.display(description="URL")
+    def link(self, obj):
+        if not obj.url:
+            return "—"
+        return format_html('<a href="{}" target="_blank" rel="noopener">open ↗</a>', obj.url)
+
+
+# --- Meetings -----------------------------------------------------------------------
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "role", "named_in_source", "source_quote"]
+    formfield_overrides = SHORT_TEXTAREAS
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+    fields = ["person", "organization", "role", "title", "title_en", "source_quote"]
+    formfield_overrides = SHORT_TEXTAREAS
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["meeting", "number", "heading", "body", "heading_en", "body_en"]
+        widgets = {
+            "heading": AdminTextareaWidget(attrs={"rows": 2}),
+            "heading_en": AdminTextareaWidget(attrs={"rows": 2}),
+            "body": AdminTextareaWidget(attrs={"rows": 5}),
+            "body_en": AdminTextareaWidget(attrs={"rows": 5}),
+        }
+
+
+class CommitmentInline(admin.StackedInline):
+    """The numbered points; each links to its own page, where its pledges are edited."""
+
+    model = Commitment
+    form = CommitmentForm
+    extra = 0
+    show_change_link = True
+    fields = ["number", ("heading", "heading_en"), ("body", "body_en"), "pledge_count"]
+    readonly_fields = ["pledge_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pledge_count=Count("pledges"))
+
+    @admin.display(description="pledges")
+    def pledge_count(self, obj):
+        return getattr(obj, "pledge_count", 0)
+
+
+class MeetingSourceInline(admin.TabularInline):
+    model = MeetingSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote"]
+    formfield_overrides = SHORT_TEXTAREAS
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
+    list_display = [
+        "title_en",
+        "date",
+        "organizer",
+        "industry_names",
+        "status",
+        "participant_count",
+        "commitment_count",
+        "public_page",
+    ]
+    list_filter = ["status", "industries", "held_on_precision", "participant_list_partial"]
+    list_select_related = ["organizer"]
+    search_fields = [
+        "title",
+        "title_en",
+        "slug",
+        "place",
+        "place_en",
+        "organizer__name",
+        "organizer__name_en",
+    ]
+    autocomplete_fields = ["organizer", "industries"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "held_on"
+    inlines = [ParticipationInline, AttendanceInline, CommitmentInline, MeetingSourceInline]
+    actions = ["pledge_every_commitment", "publish", "return_to_draft"]
+    fieldsets = [
+        (
+            "What and where",
+            {
+                "description": ORIGINAL_VS_ENGLISH,
+                "fields": [
+                    ("title", "title_en"),
+                    ("slug", "language"),
+                    "organizer",
+                    "industries",
+                    ("place", "place_en"),
+                    "participant_list_partial",
+                ],
+            },
+        ),
+        (
+            "When",
+            {
+                "description": "Only as precisely as the sources say. " + ORIGINAL_VS_ENGLISH,
+                "fields": [
+                    ("held_on", "held_on_precision"),
+                    ("date_as_reported", "date_as_reported_en"),
+                    "reported_on",
+                ],
+            },
+        ),
+        ("Summary", {"description": ORIGINAL_VS_ENGLISH, "fields": ["summary", "summary_en"]}),
+        (
+            "Publication",
+            {
+                "description": "Drafts are visible here only; published meetings are public.",
+                "fields": ["status", ("created_at", "updated_at")],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("industries")
+            .annotate(
+                # distinct: the two joins (and any search join) multiply rows.
+                participant_count=Count("participations", distinct=True),
+                commitment_count=Count("commitments", distinct=True),
+            )
+        )
+
+    def is_public(self, obj):
+        return obj.is_published
+
+    @admin.display(description="held on", ordering="held_on")
+    def date(self, obj):
+        return obj.date_known or obj.date_as_reported or "—"
+
+    @admin.display(description="industries")
+    def industry_names(self, obj):
+        return ", ".join(industry.name_en for industry in obj.industries.all())
+
+    @admin.display(description="participants", ordering="participant_count")
+    def participant_count(self, obj):
+        return obj.participant_count
+
+    @admin.display(description="points", ordering="commitment_count")
+    def commitment_count(self, obj):
+        return obj.commitment_count
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        if not obj.is_published:
+            return "—"
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+    def has_add_pledge_permission(self, request):
+        return request.user.has_perm("meetings.add_pledge")
+
+    @admin.action(
+        description="Every participating company pledges every commitment",
+        permissions=["add_pledge"],
+    )
+    def pledge_every_commitment(self, request, queryset):
+        meetings = list(queryset)
+        created = 0
+        for meeting in meetings:
+            count = services.pledge_every_commitment(meeting)
+            if count:
+                self.log_change(request, meeting, f"Recorded {count} pledges by participation.")
+            created += count
+        in_meetings = ngettext("%d meeting", "%d meetings", len(meetings)) % len(meetings)
+        if created:
+            pledges = ngettext("%d pledge", "%d pledges", created) % created
+            self.message_user(request, f"Created {pledges} across {in_meetings}.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request,
+                f"Created no pledges across {in_meetings}: every participating company already "
+                "pledges every commitment (or there are no companies or no commitments).",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Publish selected meetings", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Meeting.Status.PUBLISHED)
+
+    @admin.action(description="Return selected meetings to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        self._set_status(request, queryset, Meeting.Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        # One save per meeting, not queryset.update(), so updated_at and the history move.
+        changed = [meeting for meeting in queryset if meeting.status != status]
+        for meeting in changed:
+            meeting.status = status
+            meeting.save(update_fields=["status", "updated_at"])
+            self.log_change(request, meeting, [{"changed": {"fields": ["Status"]}}])
+        label = Meeting.Status(status).label
+        done = ngettext("%d meeting is now", "%d meetings are now", len(changed)) % len(changed)
+        self.message_user(request, f"{done} {label}.", messages.SUCCESS)
+
+
+@admin.register(MeetingSource)
+class MeetingSourceAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "source", "quote_start"]
+    list_select_related = ["meeting", "source"]
+    search_fields = ["meeting__title", "meeting__title_en", "source__title", "quote"]
+    autocomplete_fields = ["meeting", "source"]
+
+    @admin.display(description="quote")
+    def quote_start(self, obj):
+        return obj.quote[:80]
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["organization", "meeting", "role", "named_in_source"]
+    list_filter = ["role", "named_in_source", "organization__kind", "meeting__status"]
+    list_select_related = ["organization", "meeting"]
+    search_fields = [
+        "organization__name",
+        "organization__name_en",
+        "meeting__title",
+        "meeting__title_en",
+    ]
+    autocomplete_fields = ["meeting", "organization"]
+    show_full_result_count = False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["person", "title_en", "organization", "meeting", "role"]
+    list_filter = ["role", "meeting__status"]
+    list_select_related = ["person", "organization", "meeting"]
+    search_fields = [
+        "person__name",
+        "person__name_en",
+        "title",
+        "title_en",
+        "meeting__title",
+        "meeting__title_en",
+    ]
+    autocomplete_fields = ["meeting", "person", "organization"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["meeting", "person", "organization", "role"]}),
+        ("Title held at the time", {"fields": [("title", "title_en")]}),
+        ("Evidence", {"fields": ["source_quote"]}),
+    ]
+
+
+# --- Commitments and pledges --------------------------------------------------------
+
+
+class PledgeInline(admin.TabularInline):
+    """Pledges of one commitment; ``Pledge.clean`` refuses organizations not at the meeting."""
+
+    model = Pledge
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["organization", "basis", "source_quote"]
+    formfield_overrides = SHORT_TEXTAREAS
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
+    form = CommitmentForm
+    list_display = ["meeting", "number", "heading_en", "pledge_count"]
+    list_display_links = ["number", "heading_en"]
+    list_filter = ["meeting__status", "meeting__industries"]
+    list_select_related = ["meeting"]
+    search_fields = [
+        "heading",
+        "heading_en",
+        "body",
+        "body_en",
+        "meeting__title",
+        "meeting__title_en",
+    ]
+    autocomplete_fields = ["meeting"]
+    show_full_result_count = False
+    inlines = [PledgeInline]
+    fieldsets = [
+        ("Where it was agreed", {"fields": ["meeting", "number"]}),
+        (
+            "As the source printed it (original)",
+            {"description": "The authority: copy it exactly.", "fields": ["heading", "body"]},
+        ),
+        ("English translation (ours)", {"fields": ["heading_en", "body_en"]}),
+    ]
+
+    def get_queryset(self, request):
+        # select_related: __str__ (autocomplete results too) shows the meeting.
+        return super().get_queryset(request).select_related("meeting").annotate(pledge_count=Count("pledges"))
+
+    def is_public(self, obj):
+        return obj.meeting.is_published
+
+    @admin.display(description="pledges", ordering="pledge_count")
+    def pledge_count(self, obj):
+        return obj.pledge_count
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["organization", "meeting", "point", "basis", "created_at"]
+    list_filter = ["basis", "commitment__meeting__status", "organization__kind"]
+    list_select_related = ["organization", "commitment__meeting"]
+    search_fields = [
+        "organization__name",
+        "organization__name_en",
+        "commitment__heading",
+        "commitment__heading_en",
+        "commitment__meeting__title",
+        "commitment__meeting__title_en",
+    ]
+    autocomplete_fields = ["organization", "commitment"]
+    readonly_fields = ["created_at"]
+    show_full_result_count = False
+    fields = ["commitment", "organization", "basis", "source_quote", "created_at"]
+
+    @admin.display(description="meeting", ordering="commitment__meeting")
+    def meeting(self, obj):
+        return obj.commitment.meeting
+
+    @admin.display(description="point", ordering="commitment__number")
+    def point(self, obj):
+        return obj.commitment.number

@@ -1,0 +1,90 @@
+"""The companies list and a company's page: meetings attended and every pledge."""
+
+from meetings.models import Meeting, Organization
+from tests.factories import make_company, make_industry, make_meeting_with_pledges, make_participation
+
+FOUNDING_COMPANIES = [
+    "chalco",
+    "hangzhou-jinjiang-group",
+    "guangdong-xiandao-rare-materials",
+    "zhuhai-sez-fangyuan",
+    "east-hope-group",
+    "zhuzhou-keneng-new-materials",
+    "shanxi-senze-energy-technology-group",
+]
+
+
+def test_each_founding_company_page_lists_its_five_pledges(client, founding_record):
+    for slug in FOUNDING_COMPANIES:
+        response = client.get(f"/companies/{slug}/")
+        assert response.status_code == 200
+        assert response.context["pledge_count"] == 5
+        html = response.content.decode()
+        assert "Pledges (5)" in html
+        for number in range(1, 6):
+            assert f'href="/commitments/gallium-symposium-2023/{number}/"' in html
+        assert "inferred: took part in the meeting that reached consensus" in html
+
+
+def test_a_company_page_lists_the_meetings_attended(client, founding_record):
+    html = client.get("/companies/east-hope-group/").content.decode()
+    assert "東方希望集團有限公司" in html
+    assert 'href="/meetings/gallium-symposium-2023/"' in html
+    assert "our translation" in html
+
+
+def test_a_company_page_hides_pledges_made_at_draft_meetings(client, db):
+    _published, (firm,), _ = make_meeting_with_pledges(companies=1, commitments=2)
+    draft, _, points = make_meeting_with_pledges(companies=0, commitments=3, status=Meeting.Status.DRAFT)
+    make_participation(draft, firm)
+    for point in points:
+        firm.pledges.create(commitment=point)
+    response = client.get(firm.get_absolute_url())
+    assert response.context["pledge_count"] == 2
+    assert draft.slug not in response.content.decode()
+
+
+def test_a_company_known_only_from_a_draft_is_not_public(client, db):
+    _draft, (firm,), _ = make_meeting_with_pledges(companies=1, status=Meeting.Status.DRAFT)
+    assert client.get(f"/companies/{firm.slug}/").status_code == 404
+    assert firm.slug not in client.get("/companies/").content.decode()
+
+
+def test_a_non_company_at_the_company_address_is_redirected(client, founding_record):
+    response = client.get("/companies/cnia/")
+    assert response.status_code == 302
+    assert response["Location"] == "/organizations/cnia/"
+
+
+def test_the_list_shows_the_seven_founding_companies_with_counts(client, founding_record):
+    response = client.get("/companies/")
+    companies = list(response.context["page"].object_list)
+    assert sorted(c.slug for c in companies) == sorted(FOUNDING_COMPANIES)
+    assert {(c.meeting_count, c.pledge_count) for c in companies} == {(1, 5)}
+    assert 'href="/commitments/?company=chalco"' in response.content.decode()
+
+
+def test_the_list_filters_by_province_industry_and_search(client, founding_record):
+    def slugs(query):
+        return sorted(c.slug for c in client.get("/companies/", query).context["page"].object_list)
+
+    assert slugs({"province": "guangdong"}) == ["guangdong-xiandao-rare-materials", "zhuhai-sez-fangyuan"]
+    assert slugs({"industry": "gallium"}) == sorted(FOUNDING_COMPANIES)
+    assert slugs({"q": "Chalco"}) == ["chalco"]  # an alias
+    assert slugs({"q": "东方希望"}) == ["east-hope-group"]  # the Simplified-script alias
+    assert slugs({"q": "錦江"}) == ["hangzhou-jinjiang-group"]
+    other = make_industry(slug="germanium")
+    assert slugs({"industry": other.slug}) == []
+
+
+def test_bad_company_filters_give_a_message_not_an_error(client, founding_record):
+    response = client.get("/companies/", {"province": "atlantis", "industry": "nope"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert list(response.context["page"].object_list) == []
+
+
+def test_a_company_with_no_published_meeting_is_not_listed(client, db):
+    make_company(slug="lonely")
+    assert Organization.objects.filter(slug="lonely").exists()
+    assert "lonely" not in client.get("/companies/").content.decode()

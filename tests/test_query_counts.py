@@ -1,0 +1,56 @@
+"""Every public page runs a fixed number of SQL queries, however much data there is.
+
+The same pages are measured on the founding record alone and with more meetings,
+companies and pledges added: the counts must not change.
+"""
+
+import pytest
+
+from tests.factories import make_attendance, make_meeting_with_pledges, make_person
+
+PAGES = {
+    # url: queries (each list page: the rows, the count, and the filter form's choices)
+    "/": 1,
+    "/meetings/": 6,
+    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 9,
+    "/meetings/gallium-symposium-2023/": 7,
+    "/companies/": 3,
+    "/companies/?industry=gallium&province=guangdong&q=a": 4,
+    "/companies/chalco/": 3,
+    "/organizations/cnia/": 4,
+    "/commitments/": 6,
+    "/commitments/?company=chalco": 7,
+    "/commitments/?company=chalco&company=east-hope-group&q=x&industry=gallium": 8,
+    "/commitments/gallium-symposium-2023/1/": 3,
+}
+
+
+def _more_data(founding_record):
+    """Four more meetings, each with six companies pledging six points, one of them Chalco."""
+    chalco = founding_record.participations.get(organization__slug="chalco").organization
+    for _ in range(4):
+        meeting, _firms, points = make_meeting_with_pledges(
+            companies=6, commitments=6, organizer=founding_record.organizer
+        )
+        meeting.industries.set(founding_record.industries.all())
+        meeting.participations.create(organization=chalco)
+        for point in points:
+            chalco.pledges.create(commitment=point)
+        make_attendance(meeting, make_person())
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES.items())
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, founding_record, django_assert_num_queries, url, queries
+):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES.items())
+def test_the_count_does_not_grow_with_the_data(
+    client, founding_record, django_assert_num_queries, url, queries
+):
+    _more_data(founding_record)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
