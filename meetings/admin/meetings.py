@@ -1,161 +1,20 @@
-"""The editors' home: every record is entered and corrected here.
+"""Editing meetings, with their participants, people, points and sources on one screen."""
 
-Original-language fields hold the text exactly as the source printed it and are the
-authority; the English fields beside them are our translation. Fieldsets say which is
-which so an editor never overwrites a source's wording with a translation.
-"""
-
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminTextareaWidget
-from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Attendance,
     Commitment,
-    Industry,
     Meeting,
     MeetingSource,
-    Organization,
-    OrganizationAlias,
     Participation,
-    Person,
-    Pledge,
-    Source,
 )
-
-ORIGINAL_VS_ENGLISH = (
-    "Fields marked <em>(original)</em> hold the text exactly as the source printed it; "
-    "fields marked <em>(English)</em> are our translation."
-)
-
-# Quotes and notes in table rows: a few lines, not the default ten.
-SHORT_TEXTAREAS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 2})}}
-
-
-class PublicOnlyViewOnSite:
-    """Offer "View on site" only for records the public site shows (drafts are admin-only)."""
-
-    def is_public(self, obj):
-        return True
-
-    def get_view_on_site_url(self, obj=None):
-        if obj is not None and not self.is_public(obj):
-            return None
-        return super().get_view_on_site_url(obj)
-
-
-# --- Organizations, people, industries, sources -------------------------------------
-
-
-@admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name", "slug", "meeting_count"]
-    search_fields = ["name", "name_en", "slug"]
-    prepopulated_fields = {"slug": ["name_en"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(meeting_count=Count("meetings"))
-
-    @admin.display(description="meetings", ordering="meeting_count")
-    def meeting_count(self, obj):
-        return obj.meeting_count
-
-
-class OrganizationAliasInline(admin.TabularInline):
-    model = OrganizationAlias
-    extra = 1
-    verbose_name = "other name"
-    verbose_name_plural = "other names (short forms, the other script, former names)"
-
-
-@admin.register(Organization)
-class OrganizationAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
-    list_display = ["name_en", "name", "kind", "parent", "province", "name_en_official"]
-    list_filter = ["kind", "province", "name_en_official"]
-    list_select_related = ["parent"]
-    search_fields = ["name", "name_en", "slug", "aliases__name"]
-    autocomplete_fields = ["parent"]
-    prepopulated_fields = {"slug": ["name_en"]}
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [OrganizationAliasInline]
-    fieldsets = [
-        (
-            "Names",
-            {
-                "description": "The original name, exactly as the source writes it, is the "
-                "authority. The English name is our translation unless "
-                "<em>official English name</em> is ticked.",
-                "fields": ["name", ("name_en", "name_en_official"), "slug"],
-            },
-        ),
-        ("What it is", {"fields": ["kind", "parent", "province"]}),
-        ("Notes", {"fields": ["notes"]}),
-        ("Record", {"fields": [("created_at", "updated_at")], "classes": ["collapse"]}),
-    ]
-
-    def is_public(self, obj):
-        return Organization.objects.public().filter(pk=obj.pk).exists()
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name", "attendance_count"]
-    search_fields = ["name", "name_en"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(attendance_count=Count("attendances"))
-
-    @admin.display(description="meetings attended", ordering="attendance_count")
-    def attendance_count(self, obj):
-        return obj.attendance_count
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher_display", "published_on", "language", "link"]
-    list_filter = ["language", "publisher"]
-    search_fields = ["title", "title_en", "publisher", "publisher_en", "reprinted_from", "url"]
-    date_hierarchy = "published_on"
-    # Sources are cited by their full address; a bare domain is read as https, not http.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fieldsets = [
-        (
-            "As published (original language)",
-            {
-                "description": "Exactly as the source prints it.",
-                "fields": [
-                    "publisher",
-                    "title",
-                    "reprinted_from",
-                    ("published_on", "language"),
-                    "url",
-                ],
-            },
-        ),
-        (
-            "English translation (ours)",
-            {"fields": ["publisher_en", "title_en", "reprinted_from_en"]},
-        ),
-        ("Notes", {"fields": ["notes"]}),
-    ]
-
-    @admin.display(description="publisher", ordering="publisher")
-    def publisher_display(self, obj):
-        return obj.publisher_en or obj.publisher
-
-    @admin.display(description="URL")
-    def link(self, obj):
-        if not obj.url:
-            return "—"
-        return format_html('<a href="{}" target="_blank" rel="noopener">open ↗</a>', obj.url)
-
-
-# --- Meetings -----------------------------------------------------------------------
+from .base import ORIGINAL_VS_ENGLISH, SHORT_TEXTAREAS, PublicOnlyViewOnSite
+from .commitments import CommitmentForm
 
 
 class ParticipationInline(admin.TabularInline):
@@ -172,18 +31,6 @@ class AttendanceInline(admin.TabularInline):
     autocomplete_fields = ["person", "organization"]
     fields = ["person", "organization", "role", "title", "title_en", "source_quote"]
     formfield_overrides = SHORT_TEXTAREAS
-
-
-class CommitmentForm(forms.ModelForm):
-    class Meta:
-        model = Commitment
-        fields = ["meeting", "number", "heading", "body", "heading_en", "body_en"]
-        widgets = {
-            "heading": AdminTextareaWidget(attrs={"rows": 2}),
-            "heading_en": AdminTextareaWidget(attrs={"rows": 2}),
-            "body": AdminTextareaWidget(attrs={"rows": 5}),
-            "body_en": AdminTextareaWidget(attrs={"rows": 5}),
-        }
 
 
 class CommitmentInline(admin.StackedInline):
@@ -409,82 +256,3 @@ class AttendanceAdmin(admin.ModelAdmin):
         ("Title held at the time", {"fields": [("title", "title_en")]}),
         ("Evidence", {"fields": ["source_quote"]}),
     ]
-
-
-# --- Commitments and pledges --------------------------------------------------------
-
-
-class PledgeInline(admin.TabularInline):
-    """Pledges of one commitment; ``Pledge.clean`` refuses organizations not at the meeting."""
-
-    model = Pledge
-    extra = 0
-    autocomplete_fields = ["organization"]
-    fields = ["organization", "basis", "source_quote"]
-    formfield_overrides = SHORT_TEXTAREAS
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
-    form = CommitmentForm
-    list_display = ["meeting", "number", "heading_en", "pledge_count"]
-    list_display_links = ["number", "heading_en"]
-    list_filter = ["meeting__status", "meeting__industries"]
-    list_select_related = ["meeting"]
-    search_fields = [
-        "heading",
-        "heading_en",
-        "body",
-        "body_en",
-        "meeting__title",
-        "meeting__title_en",
-    ]
-    autocomplete_fields = ["meeting"]
-    show_full_result_count = False
-    inlines = [PledgeInline]
-    fieldsets = [
-        ("Where it was agreed", {"fields": ["meeting", "number"]}),
-        (
-            "As the source printed it (original)",
-            {"description": "The authority: copy it exactly.", "fields": ["heading", "body"]},
-        ),
-        ("English translation (ours)", {"fields": ["heading_en", "body_en"]}),
-    ]
-
-    def get_queryset(self, request):
-        # select_related: __str__ (autocomplete results too) shows the meeting.
-        return super().get_queryset(request).select_related("meeting").annotate(pledge_count=Count("pledges"))
-
-    def is_public(self, obj):
-        return obj.meeting.is_published
-
-    @admin.display(description="pledges", ordering="pledge_count")
-    def pledge_count(self, obj):
-        return obj.pledge_count
-
-
-@admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
-    list_display = ["organization", "meeting", "point", "basis", "created_at"]
-    list_filter = ["basis", "commitment__meeting__status", "organization__kind"]
-    list_select_related = ["organization", "commitment__meeting"]
-    search_fields = [
-        "organization__name",
-        "organization__name_en",
-        "commitment__heading",
-        "commitment__heading_en",
-        "commitment__meeting__title",
-        "commitment__meeting__title_en",
-    ]
-    autocomplete_fields = ["organization", "commitment"]
-    readonly_fields = ["created_at"]
-    show_full_result_count = False
-    fields = ["commitment", "organization", "basis", "source_quote", "created_at"]
-
-    @admin.display(description="meeting", ordering="commitment__meeting")
-    def meeting(self, obj):
-        return obj.commitment.meeting
-
-    @admin.display(description="point", ordering="commitment__number")
-    def point(self, obj):
-        return obj.commitment.number

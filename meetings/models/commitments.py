@@ -1,0 +1,88 @@
+"""The numbered points agreed at a meeting, and the pledges organizations made to keep them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .meetings import Meeting, Participation, newest_first
+from .organizations import Organization
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(meeting__status=Meeting.Status.PUBLISHED)
+
+    def newest_first(self):
+        return self.order_by(*newest_first("meeting__"), "number")
+
+
+class Commitment(models.Model):
+    """One numbered point of consensus agreed at a meeting (第一 … 第五)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="commitments")
+    number = models.PositiveSmallIntegerField(help_text="The point's number in the source: 1 for 第一.")
+    heading = models.TextField("heading (original)")
+    body = models.TextField("text (original)", blank=True)
+    heading_en = models.TextField("heading (English)", blank=True)
+    body_en = models.TextField("text (English)", blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="commitment_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="commitment_number_positive",
+                violation_error_message="Points are numbered from 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} — point {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:commitment-detail", args=[self.meeting.slug, self.number])
+
+
+class Pledge(models.Model):
+    """An organization's undertaking to keep one commitment, and how we know it."""
+
+    class Basis(models.TextChoices):
+        NAMED = "named", "named in the source as agreeing"
+        PARTICIPATION = "participation", "inferred: took part in the meeting that reached consensus"
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="pledges")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges")
+    basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PARTICIPATION)
+    source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["commitment", "organization__name_en", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "commitment"], name="pledge_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} pledged {self.commitment}"
+
+    def clean(self):
+        """Refuse a pledge by an organization that did not take part in the meeting. Queries."""
+        if self.organization_id is None or (self.commitment_id is None and not hasattr(self, "commitment")):
+            return
+        meeting_id = self.commitment.meeting_id
+        if (
+            meeting_id
+            and not Participation.objects.filter(
+                meeting_id=meeting_id, organization_id=self.organization_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "organization": "This organization did not take part in the meeting; "
+                    "add it as a participant of the meeting first."
+                }
+            )

@@ -1,0 +1,156 @@
+"""Who takes part: industries, organizations (with their branches and other names) and people."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from ..provinces import Province
+
+
+class Industry(models.Model):
+    """A material or sector whose producers meet, such as gallium."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("name (original)", max_length=100)
+    name_en = models.CharField("name (English)", max_length=100)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "industries"
+
+    def __str__(self):
+        return self.name_en
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def companies(self):
+        return self.filter(kind=Organization.Kind.COMPANY)
+
+    def public(self):
+        """Organizations linked to at least one published meeting (or a branch of one that is).
+
+        Drafts stay private, so an organization known only from a draft is not shown.
+        """
+        from .meetings import Meeting, Participation
+
+        published = Meeting.Status.PUBLISHED
+        took_part = Participation.objects.filter(organization=OuterRef("pk"), meeting__status=published)
+        convened = Meeting.objects.filter(organizer=OuterRef("pk"), status=published)
+        branch_took_part = Participation.objects.filter(
+            organization__parent=OuterRef("pk"), meeting__status=published
+        )
+        return self.filter(Exists(took_part) | Exists(convened) | Exists(branch_took_part))
+
+
+class Organization(models.Model):
+    """A company, an industry association (or one of its branches), a government body, or other."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "company"
+        ASSOCIATION = "association", "industry association"
+        GOVERNMENT = "government", "government body"
+        OTHER = "other", "other"
+
+    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField("name (original)", max_length=200, help_text="Exactly as the source writes it.")
+    name_en = models.CharField(
+        "name (English)",
+        max_length=200,
+        blank=True,
+        help_text="Our translation, unless 'official English name' is ticked.",
+    )
+    name_en_official = models.BooleanField(
+        "official English name",
+        default=False,
+        help_text="Tick only when a source shows the organization uses this English name itself.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        help_text="For a branch or department: the organization it belongs to.",
+    )
+    province = models.CharField(max_length=20, choices=Province.choices, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en", "name"]
+        constraints = [
+            # Branch names repeat across associations ("輕金屬部"), so a name is
+            # unique among top-level organizations and within one parent.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="organization_unique_top_level_name",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
+                name="organization_unique_name_within_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.name})" if self.name_en else self.name
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.COMPANY:
+            return reverse("meetings:company-detail", args=[self.slug])
+        return reverse("meetings:organization-detail", args=[self.slug])
+
+    @property
+    def full_name(self):
+        """The name with its parent's in front, for branches ("CNIA › 輕金屬部"). Uses ``parent``."""
+        return f"{self.parent.name}{self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "An organization cannot be its own parent or ancestor."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class OrganizationAlias(models.Model):
+    """Another name an organization is known by: a short form, the other script, an old name."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "organization aliases"
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        clash = Organization.objects.filter(name=self.name, parent__isnull=True)
+        if self.organization_id:
+            clash = clash.exclude(pk=self.organization_id)
+        if clash.exists():
+            raise ValidationError({"name": "Another organization already has this as its name."})
+
+
+class Person(models.Model):
+    """A person named in a source."""
+
+    name = models.CharField("name (original)", max_length=100)
+    name_en = models.CharField("name (romanized)", max_length=100, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name_en", "name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.name_en} ({self.name})" if self.name_en else self.name
