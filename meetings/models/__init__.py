@@ -5,17 +5,23 @@ the source printed it and are the authority; ``*_en`` fields are our English
 renderings unless a field says otherwise.
 """
 
-from .commitments import Commitment, CommitmentQuerySet, Pledge
+from .commitments import Commitment, CommitmentQuerySet, Pledge, Verdict
 from .meetings import Attendance, Meeting, MeetingQuerySet, MeetingSource, Participation, Source, newest_first
 from .organizations import Industry, Organization, OrganizationAlias, OrganizationQuerySet, Person
+from .tracking import ActionItem, CommitmentReview, Evidence, EvidenceQuerySet, MeetingSeries
 
 __all__ = [
+    "ActionItem",
     "Attendance",
     "Commitment",
     "CommitmentQuerySet",
+    "CommitmentReview",
+    "Evidence",
+    "EvidenceQuerySet",
     "Industry",
     "Meeting",
     "MeetingQuerySet",
+    "MeetingSeries",
     "MeetingSource",
     "Organization",
     "OrganizationAlias",
@@ -24,5 +30,6 @@ __all__ = [
     "Person",
     "Pledge",
     "Source",
+    "Verdict",
     "newest_first",
 ]

@@ -4,9 +4,21 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .meetings import Meeting, Participation, newest_first
 from .organizations import Organization
+
+
+class Verdict(models.TextChoices):
+    """What the evidence says of a pledge, a commitment or an action item; see meetings.status."""
+
+    NO_RECORD = "no_record", "no record yet"
+    IN_PROGRESS = "in_progress", "in progress"
+    FULFILLED = "fulfilled", "fulfilled"
+    NOT_MET = "not_met", "not met"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    CANNOT_CHECK = "cannot_check", "cannot be checked"
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -28,6 +40,8 @@ class Commitment(models.Model):
     body_en = models.TextField("text (English)", blank=True)
 
     objects = CommitmentQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -58,7 +72,15 @@ class Pledge(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges")
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PARTICIPATION)
     source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
+    # Derived from the evidence by meetings.status.refresh_pledge_statuses(), never entered by hand;
+    # stored so that lists can filter by it.
+    status = models.CharField(
+        max_length=20, choices=Verdict.choices, default=Verdict.NO_RECORD, editable=False
+    )
+    status_as_of = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["status", "status_as_of"])
 
     class Meta:
         ordering = ["commitment", "organization__name_en", "organization__name"]

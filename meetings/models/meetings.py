@@ -1,11 +1,11 @@
 """Meetings, the sources that report them, and who took part in what role."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
+from ..partial_dates import DatePrecision, format_partial, precision_constraint, validate_partial
 from .organizations import Industry, Organization, Person
 
 
@@ -26,6 +26,8 @@ class Source(models.Model):
         help_text="BCP 47 tag of the text as published: zh-Hant, zh-Hans, en.",
     )
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "publisher"]
@@ -58,10 +60,7 @@ class Meeting(models.Model):
         DRAFT = "draft", "draft (admin only)"
         PUBLISHED = "published", "published"
 
-    class DatePrecision(models.TextChoices):
-        DAY = "day", "day"
-        MONTH = "month", "month"
-        YEAR = "year", "year"
+    DatePrecision = DatePrecision
 
     slug = models.SlugField(unique=True, max_length=120)
     title = models.CharField("title (original)", max_length=300)
@@ -109,21 +108,28 @@ class Meeting(models.Model):
     summary = models.TextField("summary (original)", blank=True)
     summary_en = models.TextField("summary (English)", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    series = models.ForeignKey(
+        "MeetingSeries",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="editions",
+        help_text="For an edition of a recurring meeting.",
+    )
+    edition = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 for the first edition.")
     sources = models.ManyToManyField(Source, through="MeetingSource", related_name="meetings")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-held_on", "-reported_on", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(held_on__isnull=True) & Q(held_on_precision=""))
-                | (Q(held_on__isnull=False) & ~Q(held_on_precision="")),
-                name="meeting_date_precision_matches_date",
-                violation_error_message="A date needs its precision, and a precision needs a date.",
-            ),
+            precision_constraint("held_on", "meeting_date_precision_matches_date"),
+            models.UniqueConstraint(fields=["series", "edition"], name="meeting_unique_edition"),
         ]
 
     def __str__(self):
@@ -139,13 +145,7 @@ class Meeting(models.Model):
     @property
     def date_known(self):
         """The meeting date to the precision the sources give, as text; '' when unknown."""
-        if self.held_on is None:
-            return ""
-        if self.held_on_precision == self.DatePrecision.YEAR:
-            return f"{self.held_on:%Y}"
-        if self.held_on_precision == self.DatePrecision.MONTH:
-            return f"{self.held_on:%Y-%m}"
-        return self.held_on.isoformat()
+        return format_partial(self.held_on, self.held_on_precision)
 
     @property
     def year(self):
@@ -154,24 +154,7 @@ class Meeting(models.Model):
         return date.year if date else None
 
     def clean(self):
-        if self.held_on and self.held_on_precision == self.DatePrecision.MONTH and self.held_on.day != 1:
-            raise ValidationError(
-                {"held_on": "For a month-precision date, enter the first day of the month."}
-            )
-        if (
-            self.held_on
-            and self.held_on_precision == self.DatePrecision.YEAR
-            and (
-                self.held_on.month,
-                self.held_on.day,
-            )
-            != (1, 1)
-        ):
-            raise ValidationError({"held_on": "For a year-precision date, enter 1 January of that year."})
-        if self.held_on and not self.held_on_precision:
-            raise ValidationError({"held_on_precision": "Say how much of the date the sources give."})
-        if self.held_on_precision and not self.held_on:
-            raise ValidationError({"held_on": "A precision needs a date."})
+        validate_partial(self.held_on, self.held_on_precision, "held_on")
 
 
 class MeetingSource(models.Model):
@@ -180,6 +163,8 @@ class MeetingSource(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="source_links")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="meeting_links")
     quote = models.TextField(blank=True, help_text="The passage of the source this record rests on.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source__published_on", "pk"]
@@ -210,6 +195,8 @@ class Participation(models.Model):
     )
     source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "role", "pk"]
         constraints = [
@@ -237,6 +224,8 @@ class Attendance(models.Model):
     title = models.CharField("title held (original)", max_length=300, blank=True)
     title_en = models.CharField("title held (English)", max_length=300, blank=True)
     source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "pk"]  # the order the source names them in

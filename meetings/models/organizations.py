@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from ..provinces import Province
 
@@ -14,6 +15,8 @@ class Industry(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField("name (original)", max_length=100)
     name_en = models.CharField("name (English)", max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_en"]
@@ -81,6 +84,8 @@ class Organization(models.Model):
 
     objects = OrganizationQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name_en", "name"]
         constraints = [
@@ -126,6 +131,8 @@ class OrganizationAlias(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "organization aliases"
@@ -147,6 +154,8 @@ class Person(models.Model):
     name = models.CharField("name (original)", max_length=100)
     name_en = models.CharField("name (romanized)", max_length=100, blank=True)
     notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_en", "name"]
