@@ -3,8 +3,19 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from .models import Commitment, Industry, Meeting, Organization, OrganizationAlias, Participation, Pledge
+from .models import (
+    ActionItem,
+    Commitment,
+    Industry,
+    Meeting,
+    Organization,
+    OrganizationAlias,
+    Participation,
+    Pledge,
+    Verdict,
+)
 from .provinces import Province
 
 
@@ -112,12 +123,34 @@ class CommitmentFilter(django_filters.FilterSet):
     industry = django_filters.ModelChoiceFilter(
         queryset=_industries, to_field_name="slug", field_name="meeting__industries", label="Industry"
     )
+    status = django_filters.ChoiceFilter(
+        choices=Verdict.choices,
+        method="filter_status",
+        label="Status",
+        help_text="With companies chosen: the status of their pledges.",
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Overdue items only", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Commitment
-        fields = ["q", "company", "meeting", "industry"]
+        fields = ["q", "company", "meeting", "industry", "status", "overdue"]
 
     def filter_company(self, qs, name, value):
         if not value:
             return qs
         return qs.filter(Exists(Pledge.objects.filter(commitment=OuterRef("pk"), organization__in=value)))
+
+    def filter_status(self, qs, name, value):
+        pledges = Pledge.objects.filter(commitment=OuterRef("pk"), status=value)
+        companies = self.form.cleaned_data.get("company")
+        if companies:
+            pledges = pledges.filter(organization__in=companies)
+        return qs.filter(Exists(pledges))
+
+    def filter_overdue(self, qs, name, value):
+        if not value:
+            return qs
+        overdue = ActionItem.objects.overdue(timezone.localdate()).filter(commitment=OuterRef("pk"))
+        return qs.filter(Exists(overdue))

@@ -45,6 +45,10 @@ class Finding:
     verdict: str
     as_of: datetime.date
 
+    @property
+    def label(self):
+        return Verdict(self.verdict).label
+
 
 @dataclass
 class Occurrence:

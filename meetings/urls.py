@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("meetings/", views.meeting_list, name="meeting-list"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>/changes/", views.meeting_changes, name="meeting-changes"),
     path("companies/", views.company_list, name="company-list"),
     path("companies/<slug:slug>/", views.company_detail, name="company-detail"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization-detail"),

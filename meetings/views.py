@@ -8,9 +8,11 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
+from .history import corrections
 from .models import (
     Attendance,
     Commitment,
+    Evidence,
     Meeting,
     MeetingSource,
     Organization,
@@ -18,6 +20,7 @@ from .models import (
     Pledge,
     newest_first,
 )
+from .status import Tracking
 
 PUBLISHED = Meeting.Status.PUBLISHED
 
@@ -35,7 +38,15 @@ def home(request):
         .annotate(commitment_count=Count("commitments"))
         .newest_first()[:5]
     )
-    return render(request, "meetings/home.html", {"meetings": meetings})
+    evidence = (
+        Evidence.objects.current()
+        .public()
+        .select_related(
+            "source", "pledge__organization", "pledge__commitment__meeting", "commitment__meeting"
+        )
+        .select_related("action_item__commitment__meeting")[:5]
+    )
+    return render(request, "meetings/home.html", {"meetings": meetings, "evidence": evidence})
 
 
 def meeting_list(request):
@@ -75,12 +86,29 @@ def meeting_detail(request, slug):
         slug=slug,
     )
     participations = meeting.participations.all()
+    companies = [p for p in participations if p.role == Participation.Role.PARTICIPANT]
+    commitments = meeting.commitments.all()
     context = {
         "meeting": meeting,
-        "companies": [p for p in participations if p.role == Participation.Role.PARTICIPANT],
+        "companies": companies,
         "others": [p for p in participations if p.role != Participation.Role.PARTICIPANT],
+        "matrix": _pledge_matrix(companies, commitments),
     }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _pledge_matrix(companies, commitments):
+    """Rows of (organization, [pledge or None for each commitment]) for the meeting page."""
+    pledged = {(p.organization_id, c.number): p for c in commitments for p in c.pledges.all()}
+    organizations = [p.organization for p in companies]
+    # Pledges by organizations outside the company list (if any) get a row too.
+    listed = {o.pk for o in organizations}
+    for commitment in commitments:
+        for pledge in commitment.pledges.all():
+            if pledge.organization_id not in listed:
+                listed.add(pledge.organization_id)
+                organizations.append(pledge.organization)
+    return [(org, [pledged.get((org.pk, c.number)) for c in commitments]) for org in organizations]
 
 
 def company_list(request):
@@ -116,6 +144,10 @@ def company_detail(request, slug):
         .select_related("commitment__meeting")
         .order_by(*newest_first("commitment__meeting__"), "commitment__number")
     )
+    pledges = list(pledges)
+    tracking = Tracking({p.commitment_id for p in pledges})
+    for pledge in pledges:
+        pledge.overdue_items = [s.item for s in tracking.overdue_items(pledge.commitment_id)]
     pledges_by_meeting = [
         (meeting, list(group)) for meeting, group in groupby(pledges, key=lambda p: p.commitment.meeting)
     ]
@@ -123,7 +155,8 @@ def company_detail(request, slug):
         "company": organization,
         "participations": participations,
         "pledges_by_meeting": pledges_by_meeting,
-        "pledge_count": sum(len(group) for _, group in pledges_by_meeting),
+        "pledge_count": len(pledges),
+        "overdue_count": sum(1 for p in pledges if p.overdue_items),
     }
     return render(request, "meetings/company_detail.html", context)
 
@@ -163,10 +196,23 @@ def commitment_detail(request, meeting_slug, number):
     )
     pledges = commitment.pledges.select_related("organization").order_by("organization__name_en")
     siblings = commitment.meeting.commitments.only("number", "heading", "meeting_id")
+    tracking = Tracking([commitment.pk])
     context = {
         "commitment": commitment,
         "meeting": commitment.meeting,
         "pledges": pledges,
         "siblings": siblings,
+        "items": tracking.items(commitment.pk),
+        "timeline": tracking.timeline(commitment.pk),
+        "reviews": commitment.reviews.filter(meeting__status=PUBLISHED).select_related(
+            "meeting", "successor"
+        ),
     }
     return render(request, "meetings/commitment_detail.html", context)
+
+
+def meeting_changes(request, slug):
+    meeting = get_object_or_404(Meeting.objects.published(), slug=slug)
+    return render(
+        request, "meetings/meeting_changes.html", {"meeting": meeting, "changes": corrections(meeting)}
+    )

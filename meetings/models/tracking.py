@@ -7,7 +7,7 @@ derived from evidence by ``meetings.status`` and never typed by hand.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from ..partial_dates import DatePrecision, format_partial, precision_constraint, validate_partial
@@ -35,6 +35,22 @@ class MeetingSeries(models.Model):
 
     def __str__(self):
         return self.name_en or self.name
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Checkable items whose deadline period ended before ``today`` with no current fulfilling entry.
+
+        A deadline of "May 2024" (month precision) passes only when May is over; the
+        same rule as ``partial_dates.end_of`` and ``status.item_state``, in SQL.
+        """
+        passed = (
+            Q(deadline_precision=DatePrecision.DAY, deadline__lt=today)
+            | Q(deadline_precision=DatePrecision.MONTH, deadline__lt=today.replace(day=1))
+            | Q(deadline_precision=DatePrecision.YEAR, deadline__lt=today.replace(month=1, day=1))
+        )
+        fulfilled = Evidence.objects.current().filter(action_item=OuterRef("pk"), verdict=Verdict.FULFILLED)
+        return self.filter(passed, checkable=True).exclude(Exists(fulfilled))
 
 
 class ActionItem(models.Model):
@@ -65,6 +81,8 @@ class ActionItem(models.Model):
     checkable = models.BooleanField(
         default=True, help_text="Untick for an aim too vague to verify, such as 'resist involution'."
     )
+
+    objects = ActionItemQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -104,6 +122,20 @@ class EvidenceQuerySet(models.QuerySet):
     def current(self):
         """Entries not superseded by a correction."""
         return self.filter(superseded_by__isnull=True)
+
+    def public(self):
+        """Entries about the commitments of published meetings."""
+        return self._about(meeting__status=Meeting.Status.PUBLISHED)
+
+    def about_meeting(self, meeting_id):
+        """Entries about a meeting's commitments, their pledges and their action items."""
+        return self._about(meeting_id=meeting_id)
+
+    def _about(self, **meeting_lookup):
+        condition = Q()
+        for path in ("commitment", "pledge__commitment", "action_item__commitment"):
+            condition |= Q(**{f"{path}__{key}": value for key, value in meeting_lookup.items()})
+        return self.filter(condition)
 
 
 class Evidence(models.Model):
