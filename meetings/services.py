@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .models import Commitment, Organization, Participation, Pledge
+from .status import refresh_pledge_statuses
 
 
 @transaction.atomic
@@ -11,7 +12,8 @@ def pledge_every_commitment(meeting, *, basis=Pledge.Basis.PARTICIPATION):
 
     Used when a source says the participants reached consensus together. Idempotent:
     existing pledges are left as they are (their basis included), so running it
-    twice creates nothing the second time. Returns the number of pledges created.
+    twice creates nothing the second time. New pledges start with the status the
+    evidence already recorded gives them. Returns the number of pledges created.
     """
     company_ids = list(
         Participation.objects.filter(
@@ -34,4 +36,6 @@ def pledge_every_commitment(meeting, *, basis=Pledge.Basis.PARTICIPATION):
                 # hooks (edit history) see every new row.
                 Pledge.objects.create(organization_id=company_id, commitment_id=commitment_id, basis=basis)
                 created += 1
+    if created:
+        refresh_pledge_statuses(commitment_ids)
     return created

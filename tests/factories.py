@@ -1,17 +1,22 @@
 """Small ``make_*`` helpers that build valid records; pass keyword arguments to vary them."""
 
+import datetime
 import itertools
 
 from meetings.models import (
+    ActionItem,
     Attendance,
     Commitment,
+    Evidence,
     Industry,
     Meeting,
+    MeetingSeries,
     Organization,
     Participation,
     Person,
     Pledge,
     Source,
+    Verdict,
 )
 
 _seq = itertools.count(1)
@@ -99,3 +104,35 @@ def make_meeting_with_pledges(companies=2, commitments=3, **kwargs):
         for point in points:
             make_pledge(firm, point)
     return meeting, firms, points
+
+
+def make_series(**kwargs):
+    n = next(_seq)
+    kwargs.setdefault("slug", f"series-{n}")
+    kwargs.setdefault("name", f"年度座談會{n}")
+    kwargs.setdefault("name_en", f"Annual symposium {n}")
+    return MeetingSeries.objects.create(**kwargs)
+
+
+def make_action_item(commitment, **kwargs):
+    if "position" not in kwargs:
+        kwargs["position"] = commitment.action_items.count() + 1
+    kwargs.setdefault("text", f"行動{kwargs['position']}")
+    kwargs.setdefault("text_en", f"Action {kwargs['position']}")
+    return ActionItem.objects.create(commitment=commitment, **kwargs)
+
+
+def make_evidence(**kwargs):
+    """An entry; give exactly one subject: ``pledge=``, ``commitment=`` or ``action_item=``.
+
+    Saved as given, without refreshing the stored pledge statuses.
+    """
+    kwargs.setdefault("observed_on", datetime.date(2024, 6, 1))
+    kwargs.setdefault("verdict", Verdict.IN_PROGRESS)
+    if kwargs["verdict"] in Evidence.NEEDS_REASON:
+        kwargs.setdefault("reason", "The source says so.")
+    kwargs.setdefault("summary_en", "Observed.")
+    kwargs.setdefault("quote", "原文。")
+    if "source" not in kwargs:
+        kwargs["source"] = make_source()
+    return Evidence.objects.create(**kwargs)

@@ -10,9 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.models import HistoricalChanges
 
 from meetings.models import (
+    ActionItem,
     Commitment,
+    CommitmentReview,
     Meeting,
     MeetingSource,
     Organization,
@@ -21,15 +24,18 @@ from meetings.models import (
     Pledge,
 )
 from tests.factories import (
+    make_action_item,
     make_attendance,
     make_commitment,
     make_company,
+    make_evidence,
     make_industry,
     make_meeting,
     make_organization,
     make_participation,
     make_person,
     make_pledge,
+    make_series,
     make_source,
 )
 
@@ -44,12 +50,27 @@ NOT_AT_THE_MEETING = "This organization did not take part in the meeting"
 
 def make_record():
     """A meeting with a row in every table, so every changelist has something to show."""
-    meeting = make_meeting(industries=[make_industry()], held_on=date(2023, 5, 1), held_on_precision="day")
+    series = make_series()
+    meeting = make_meeting(
+        industries=[make_industry()],
+        held_on=date(2023, 5, 1),
+        held_on_precision="day",
+        series=series,
+        edition=1,
+    )
     company = make_company()
     OrganizationAlias.objects.create(organization=company, name=f"{company.name_en} alias")
-    make_pledge(company, make_commitment(meeting))
+    commitment = make_commitment(meeting)
+    pledge = make_pledge(company, commitment)
     make_attendance(meeting, make_person(), organization=company)
     MeetingSource.objects.create(meeting=meeting, source=make_source(), quote="原文")
+    item = make_action_item(
+        commitment, recurrence=ActionItem.Recurrence.YEARLY, recurs_from=2023, series=series
+    )
+    make_evidence(pledge=pledge)
+    make_evidence(action_item=item, occurrence=2024)
+    later = make_meeting(organizer=meeting.organizer, held_on=date(2024, 5, 1), held_on_precision="day")
+    CommitmentReview.objects.create(meeting=later, commitment=commitment, outcome="reaffirmed")
     return meeting
 
 
@@ -99,8 +120,21 @@ def messages_of(response):
 
 def test_every_model_but_the_alias_has_its_own_admin():
     models = {m for m in admin.site._registry if m._meta.app_label == "meetings"}
-    expected = set(apps.get_app_config("meetings").get_models()) - {OrganizationAlias}
+    expected = {
+        model
+        for model in apps.get_app_config("meetings").get_models()
+        if not issubclass(model, HistoricalChanges)  # edit history: shown on each record's page
+    } - {OrganizationAlias}
     assert models == expected
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.model_name)
+def test_every_admin_screen_shows_the_edit_history_of_a_record(editor_client, model):
+    make_record()
+    obj = model.objects.first()
+    response = editor_client.get(admin_url(model, "history", obj.pk))
+    assert response.status_code == 200
+    assert 'id="change-history"' in response.text
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.model_name)

@@ -5,4 +5,4 @@ authority; the English fields beside them are our translation. Fieldsets say whi
 which so an editor never overwrites a source's wording with a translation.
 """
 
-from . import commitments, meetings, organizations  # noqa: F401  (registers the admin classes)
+from . import commitments, evidence, meetings, organizations, tracking  # noqa: F401  (registers the admin classes)

@@ -1,7 +1,12 @@
 """Pieces shared by the admin screens."""
 
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..status import commitments_affected_by_series, refresh_pledge_statuses
 
 ORIGINAL_VS_ENGLISH = (
     "Fields marked <em>(original)</em> hold the text exactly as the source printed it; "
@@ -22,3 +27,41 @@ class PublicOnlyViewOnSite:
         if obj is not None and not self.is_public(obj):
             return None
         return super().get_view_on_site_url(obj)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every admin screen: "History" lists who changed what, field by field, with revert.
+
+    django-simple-history's revert view saves on POST for anyone who may *view* the
+    history; only its button is hidden from those who may not change the record. So a
+    revert is refused here unless the editor may change the record: this keeps
+    append-only evidence append-only.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def refresh_statuses(commitment_ids):
+    """Store the pledge statuses the evidence now gives, for these commitments. Queries."""
+    ids = {pk for pk in commitment_ids if pk}
+    if ids:
+        refresh_pledge_statuses(ids)
+
+
+def refresh_statuses_for_series(series_ids):
+    """After a meeting of a series changed: its editions keep recurring action items. Queries."""
+    ids = {pk for pk in series_ids if pk}
+    if ids:
+        refresh_statuses(commitments_affected_by_series(ids))
+
+
+def formsets_saved_anything(formsets):
+    """Whether saving these inline formsets added, changed or deleted a row."""
+    return any(
+        formset.new_objects or formset.changed_objects or formset.deleted_objects for formset in formsets
+    )

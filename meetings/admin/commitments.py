@@ -9,7 +9,21 @@ from ..models import (
     Commitment,
     Pledge,
 )
-from .base import SHORT_TEXTAREAS, PublicOnlyViewOnSite
+from .base import (
+    SHORT_TEXTAREAS,
+    HistoryAdmin,
+    PublicOnlyViewOnSite,
+    formsets_saved_anything,
+    refresh_statuses,
+)
+from .evidence import EvidenceInline, EvidenceOnceSaved
+from .filters import OverdueFilter, PledgeOverdueFilter
+from .tracking import ActionItemInline
+
+DERIVED_STATUS = (
+    "Derived from the evidence on this pledge, on its commitment and on the commitment's "
+    "action items (see meetings/status.py), and never typed by hand: to change it, add evidence."
+)
 
 
 class CommitmentForm(forms.ModelForm):
@@ -29,17 +43,19 @@ class PledgeInline(admin.TabularInline):
 
     model = Pledge
     extra = 0
+    show_change_link = True
     autocomplete_fields = ["organization"]
-    fields = ["organization", "basis", "source_quote"]
+    fields = ["organization", "basis", "source_quote", "status", "status_as_of"]
+    readonly_fields = ["status", "status_as_of"]
     formfield_overrides = SHORT_TEXTAREAS
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
+class CommitmentAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     form = CommitmentForm
     list_display = ["meeting", "number", "heading_en", "pledge_count"]
     list_display_links = ["number", "heading_en"]
-    list_filter = ["meeting__status", "meeting__industries"]
+    list_filter = ["meeting__status", "meeting__industries", OverdueFilter]
     list_select_related = ["meeting"]
     search_fields = [
         "heading",
@@ -51,7 +67,7 @@ class CommitmentAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
     ]
     autocomplete_fields = ["meeting"]
     show_full_result_count = False
-    inlines = [PledgeInline]
+    inlines = [PledgeInline, ActionItemInline, EvidenceInline]
     fieldsets = [
         ("Where it was agreed", {"fields": ["meeting", "number"]}),
         (
@@ -68,15 +84,27 @@ class CommitmentAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
     def is_public(self, obj):
         return obj.meeting.is_published
 
+    def save_related(self, request, form, formsets, change):
+        # New pledges start with the status the evidence gives; new items and entries change it.
+        super().save_related(request, form, formsets, change)
+        if formsets_saved_anything(formsets):
+            refresh_statuses([form.instance.pk])
+
     @admin.display(description="pledges", ordering="pledge_count")
     def pledge_count(self, obj):
         return obj.pledge_count
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
-    list_display = ["organization", "meeting", "point", "basis", "created_at"]
-    list_filter = ["basis", "commitment__meeting__status", "organization__kind"]
+class PledgeAdmin(EvidenceOnceSaved, HistoryAdmin):
+    list_display = ["organization", "meeting", "point", "basis", "status", "status_as_of", "created_at"]
+    list_filter = [
+        "status",
+        PledgeOverdueFilter,
+        "basis",
+        "commitment__meeting__status",
+        "organization__kind",
+    ]
     list_select_related = ["organization", "commitment__meeting"]
     search_fields = [
         "organization__name",
@@ -87,9 +115,35 @@ class PledgeAdmin(admin.ModelAdmin):
         "commitment__meeting__title_en",
     ]
     autocomplete_fields = ["organization", "commitment"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["created_at", "status", "status_as_of"]
     show_full_result_count = False
-    fields = ["commitment", "organization", "basis", "source_quote", "created_at"]
+    inlines = [EvidenceInline]
+    fieldsets = [
+        (None, {"fields": ["commitment", "organization", "basis", "source_quote", "created_at"]}),
+        (
+            "Status (derived from evidence)",
+            {"description": DERIVED_STATUS, "fields": ["status", "status_as_of"]},
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        # A new pledge has no status to show yet: it is derived when the pledge is saved.
+        return self.fieldsets if obj is not None else self.fieldsets[:1]
+
+    def get_queryset(self, request):
+        # select_related: __str__ (autocomplete results too) names the organization and meeting.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def save_model(self, request, obj, form, change):
+        # Always: a new pledge takes the status the existing evidence gives, and a reverted
+        # one comes back from the history (which leaves the derived status out) without it.
+        super().save_model(request, obj, form, change)
+        refresh_statuses([obj.commitment_id])
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if formsets_saved_anything(formsets):
+            refresh_statuses([form.instance.commitment_id])
 
     @admin.display(description="meeting", ordering="commitment__meeting")
     def meeting(self, obj):

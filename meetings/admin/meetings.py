@@ -13,7 +13,13 @@ from ..models import (
     MeetingSource,
     Participation,
 )
-from .base import ORIGINAL_VS_ENGLISH, SHORT_TEXTAREAS, PublicOnlyViewOnSite
+from .base import (
+    ORIGINAL_VS_ENGLISH,
+    SHORT_TEXTAREAS,
+    HistoryAdmin,
+    PublicOnlyViewOnSite,
+    refresh_statuses_for_series,
+)
 from .commitments import CommitmentForm
 
 
@@ -60,7 +66,7 @@ class MeetingSourceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
+class MeetingAdmin(PublicOnlyViewOnSite, HistoryAdmin):
     list_display = [
         "title_en",
         "date",
@@ -82,12 +88,13 @@ class MeetingAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
         "organizer__name",
         "organizer__name_en",
     ]
-    autocomplete_fields = ["organizer", "industries"]
+    autocomplete_fields = ["organizer", "industries", "series"]
     prepopulated_fields = {"slug": ["title_en"]}
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "held_on"
     inlines = [ParticipationInline, AttendanceInline, CommitmentInline, MeetingSourceInline]
     actions = ["pledge_every_commitment", "publish", "return_to_draft"]
+    history_list_display = ["status"]
     fieldsets = [
         (
             "What and where",
@@ -101,6 +108,14 @@ class MeetingAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
                     ("place", "place_en"),
                     "participant_list_partial",
                 ],
+            },
+        ),
+        (
+            "Series",
+            {
+                "description": "For an edition of a recurring meeting. A published edition in a "
+                "year keeps that year's occurrence of the action items kept by the series.",
+                "fields": [("series", "edition")],
             },
         ),
         (
@@ -138,6 +153,24 @@ class MeetingAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
 
     def is_public(self, obj):
         return obj.is_published
+
+    def save_model(self, request, obj, form, change):
+        # A published edition of a series keeps recurring action items: when an edition
+        # changes (or leaves a series), the pledges of those items may change status.
+        before = None
+        if obj.pk:
+            before = Meeting.objects.filter(pk=obj.pk).values_list("series_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        refresh_statuses_for_series([before, obj.series_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_statuses_for_series([obj.series_id])
+
+    def delete_queryset(self, request, queryset):
+        series_ids = set(queryset.values_list("series_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_statuses_for_series(series_ids)
 
     @admin.display(description="held on", ordering="held_on")
     def date(self, obj):
@@ -204,13 +237,14 @@ class MeetingAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
             meeting.status = status
             meeting.save(update_fields=["status", "updated_at"])
             self.log_change(request, meeting, [{"changed": {"fields": ["Status"]}}])
+        refresh_statuses_for_series(meeting.series_id for meeting in changed)
         label = Meeting.Status(status).label
         done = ngettext("%d meeting is now", "%d meetings are now", len(changed)) % len(changed)
         self.message_user(request, f"{done} {label}.", messages.SUCCESS)
 
 
 @admin.register(MeetingSource)
-class MeetingSourceAdmin(admin.ModelAdmin):
+class MeetingSourceAdmin(HistoryAdmin):
     list_display = ["meeting", "source", "quote_start"]
     list_select_related = ["meeting", "source"]
     search_fields = ["meeting__title", "meeting__title_en", "source__title", "quote"]
@@ -222,7 +256,7 @@ class MeetingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(HistoryAdmin):
     list_display = ["organization", "meeting", "role", "named_in_source"]
     list_filter = ["role", "named_in_source", "organization__kind", "meeting__status"]
     list_select_related = ["organization", "meeting"]
@@ -237,7 +271,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(HistoryAdmin):
     list_display = ["person", "title_en", "organization", "meeting", "role"]
     list_filter = ["role", "meeting__status"]
     list_select_related = ["person", "organization", "meeting"]

@@ -12,11 +12,11 @@ from ..models import (
     Person,
     Source,
 )
-from .base import PublicOnlyViewOnSite
+from .base import HistoryAdmin, PublicOnlyViewOnSite
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(HistoryAdmin):
     list_display = ["name_en", "name", "slug", "meeting_count"]
     search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -37,7 +37,7 @@ class OrganizationAliasInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
+class OrganizationAdmin(PublicOnlyViewOnSite, HistoryAdmin):
     list_display = ["name_en", "name", "kind", "parent", "province", "name_en_official"]
     list_filter = ["kind", "province", "name_en_official"]
     list_select_related = ["parent"]
@@ -66,7 +66,7 @@ class OrganizationAdmin(PublicOnlyViewOnSite, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name_en", "name", "attendance_count"]
     search_fields = ["name", "name_en"]
 
@@ -79,7 +79,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher_display", "published_on", "language", "link"]
     list_filter = ["language", "publisher"]
     search_fields = ["title", "title_en", "publisher", "publisher_en", "reprinted_from", "url"]
