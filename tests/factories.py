@@ -117,7 +117,7 @@ def make_series(**kwargs):
 def make_action_item(commitment, **kwargs):
     if "position" not in kwargs:
         kwargs["position"] = commitment.action_items.count() + 1
-    kwargs.setdefault("text", f"行動{kwargs['position']}")
+    kwargs.setdefault("text", commitment.heading)  # an item quotes its commitment
     kwargs.setdefault("text_en", f"Action {kwargs['position']}")
     return ActionItem.objects.create(commitment=commitment, **kwargs)
 

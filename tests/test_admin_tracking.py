@@ -170,7 +170,7 @@ def test_an_action_item_added_in_the_commitment_screen_can_undo_fulfilment(edito
     assert status_of(first)[0] == Verdict.FULFILLED
     url = admin_url(Commitment, "change", commitment.pk)
     data = submitted(editor_client.get(url))
-    data |= {"action_items-TOTAL_FORMS": 2, "action_items-1-position": 2, "action_items-1-text": "第二項"}
+    data |= {"action_items-TOTAL_FORMS": 2, "action_items-1-position": 2, "action_items-1-text": "正文"}
     data |= {"action_items-1-checkable": "on"}
 
     response = editor_client.post(url, data)
@@ -183,7 +183,7 @@ def test_an_action_item_added_in_the_commitment_screen_can_undo_fulfilment(edito
 def test_unticking_checkable_on_an_action_item_refreshes_the_status(editor_client, point):
     commitment, first, _ = point
     make_evidence(action_item=make_action_item(commitment), verdict=Verdict.FULFILLED)
-    vague = make_action_item(commitment, text="抵制內卷")
+    vague = make_action_item(commitment, text="正文")
     refresh_pledge_statuses([commitment.pk])
     assert status_of(first)[0] == Verdict.IN_PROGRESS
     url = admin_url(ActionItem, "change", vague.pk)

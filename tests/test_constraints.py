@@ -7,7 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from meetings.models import Commitment, Meeting, Organization, OrganizationAlias, Pledge
+from meetings.models import (
+    Commitment,
+    Meeting,
+    Organization,
+    OrganizationAlias,
+    Pledge,
+)
 from tests.factories import (
     make_commitment,
     make_company,

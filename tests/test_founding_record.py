@@ -12,7 +12,17 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from meetings.models import Attendance, Meeting, Organization, Participation, Pledge, Source
+from meetings.models import (
+    ActionItem,
+    Attendance,
+    Evidence,
+    Meeting,
+    MeetingSeries,
+    Organization,
+    Participation,
+    Pledge,
+    Source,
+)
 
 SEED = Path(__file__).parent / "data" / "gallium-symposium-2023.txt"
 
@@ -40,6 +50,21 @@ HEADINGS = [
     "加強行業自律,努力構建產業命運共同體",
 ]
 ORDINALS = "一二三四五"
+# (commitment, position, text) of every action item, as the article writes it.
+ACTION_ITEMS = [
+    (1, 1, "應收盡收"),
+    (2, 1, "聚焦高純鎵、超高純鎵等精深加工產品"),
+    (2, 2, "自覺開展“三品”行動"),
+    (3, 1, "低品位物料提鎵"),
+    (3, 2, "超高純鎵制備技術"),
+    (3, 3, "大尺寸、半絕緣型化合物半導體材料制備及其裝備研發"),
+    (3, 4, "每年召開一次鎵產業鏈專題座談會"),
+    (4, 1, "嚴格遵守商務部與海關總署關于對鎵相關物項實施出口管制的規定"),
+    (4, 2, "積極爭取政策支持,包括科技專項,國家或商業儲備等"),
+    (5, 1, "抵制行業內卷"),
+    (5, 2, "防止低水平同質化惡性競爭"),
+    (5, 3, "積極開展國際規則與標準對接"),
+]
 
 
 def cleaned_article():
@@ -178,6 +203,56 @@ def test_every_quote_is_verbatim_in_the_article(founding_record):
         assert quote in ARTICLE, quote
 
 
+def test_the_action_items_are_the_articles_words_in_their_points(founding_record):
+    items = ActionItem.objects.filter(commitment__meeting=founding_record)
+
+    assert [(i.commitment.number, i.position, i.text) for i in items] == ACTION_ITEMS
+    for item in items:
+        assert item.text in item.commitment.heading + item.commitment.body, item
+        assert item.text in ARTICLE, item
+        assert item.text_en, item
+
+
+def test_no_action_item_has_a_deadline_the_article_does_not_give(founding_record):
+    assert not ActionItem.objects.filter(deadline__isnull=False).exists()
+
+
+def test_the_yearly_symposium_is_kept_by_a_series_convened_by_cnia(founding_record):
+    item = ActionItem.objects.get(text="每年召開一次鎵產業鏈專題座談會")
+    series = MeetingSeries.objects.get()
+
+    assert (item.recurrence, item.recurs_from, item.series) == ("yearly", 2024, series)
+    assert (series.slug, series.name, series.organizer.name) == (
+        "gallium-industry-chain-symposium",
+        "鎵產業鏈專題座談會",
+        CNIA,
+    )
+    # The founding meeting is not an edition: the article does not call it one.
+    assert founding_record.series is None
+    assert "要加強產業鏈上下游協同,每年召開一次鎵產業鏈專題座談會。" in ARTICLE
+
+
+def test_only_the_two_vague_aims_of_point_5_cannot_be_checked(founding_record):
+    unchecked = ActionItem.objects.filter(checkable=False)
+
+    assert [(i.commitment.number, i.text) for i in unchecked] == [
+        (5, "抵制行業內卷"),
+        (5, "防止低水平同質化惡性競爭"),
+    ]
+
+
+def test_the_export_control_item_names_mofcom_and_customs_as_the_article_writes_them(founding_record):
+    item = ActionItem.objects.get(commitment__number=4, position=1)
+
+    assert "商務部與海關總署" in item.text
+    assert "關于" in item.text and "關於" not in item.text
+
+
+def test_there_is_no_evidence_and_every_pledge_has_no_record(founding_record):
+    assert not Evidence.objects.exists()
+    assert set(Pledge.objects.values_list("status", flat=True)) == {"no_record"}
+
+
 def _stored_texts():
     """(where, text) for every text field of every row of every model of the app."""
     for model in apps.get_app_config("meetings").get_models():
@@ -186,6 +261,8 @@ def _stored_texts():
         ]
         for row in model.objects.values("pk", *fields):
             for name in fields:
+                if row[name] is None:  # a nullable text, such as a history row's change reason
+                    continue
                 yield f"{model.__name__}[{row['pk']}].{name}", row[name]
 
 

@@ -10,16 +10,16 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from meetings.importer import ImportResult
+from meetings.importing import ImportResult
 from meetings.models import Meeting, Organization, Participation, Person, Pledge
 from tests.factories import make_meeting_with_pledges, make_organization, make_person
 
 FOUNDING_FILE = settings.BASE_DIR / "meetings" / "data" / "gallium-symposium-2023.yaml"
 NAME = FOUNDING_FILE.name
 FOUNDING_SUMMARY = (
-    f"{NAME}: gallium-symposium-2023: created 1 meeting, 14 organizations, 14 organization aliases, "
-    "3 people, 1 industry, 12 participants, 3 attendance records, 5 commitments, 35 pledges, 1 source; "
-    "linked 1 industry, 1 source"
+    f"{NAME}: gallium-symposium-2023: created 1 meeting, 1 meeting series, 14 organizations, "
+    "14 organization aliases, 3 people, 1 industry, 12 participants, 3 attendance records, 5 commitments, "
+    "35 pledges, 1 source, 12 action items; linked 1 industry, 1 source"
 )
 
 
@@ -491,15 +491,22 @@ def test_a_corrected_file_updates_what_changed_and_says_so(db, tmp_path):
 # -- the documentation -----------------------------------------------------------------------
 
 
-def test_the_example_in_the_documentation_imports(db, tmp_path):
+def test_the_examples_in_the_documentation_import(db, tmp_path):
     doc = (settings.BASE_DIR / "docs" / "import-format.md").read_text(encoding="utf-8")
-    example = re.search(r"## Example\n.*?```yaml\n(.*?)```", doc, re.S).group(1)
+    first, later = re.findall(r"```yaml\n(.*?)```", doc[doc.index("## Example\n") :], re.S)
 
-    out = run(write(tmp_path, example, name="example.yaml"))
+    out = run(write(tmp_path, first, name="example.yaml"), write(tmp_path, later, name="later.yaml"))
 
-    assert out.startswith(
-        "example.yaml: example-germanium-symposium-2024: created 1 meeting, 3 organizations"
-    )
-    meeting = Meeting.objects.get()
+    assert out.splitlines() == [
+        "[1/2] example.yaml: example-germanium-symposium-2024: created 1 meeting, 1 meeting series, "
+        "3 organizations, 2 organization aliases, 1 person, 1 industry, 2 participants, "
+        "1 attendance record, 3 commitments, 3 pledges, 2 sources, 3 action items, 2 evidence entries; "
+        "updated 1 pledge status; linked 1 industry, 1 source",
+        "[2/2] later.yaml: example-germanium-symposium-2025: created 1 meeting, 1 commitment, "
+        "1 source, 2 reviews; updated 1 pledge status; linked 1 industry, 1 source",
+    ]
+    meeting = Meeting.objects.get(slug="example-germanium-symposium-2024")
     assert (meeting.held_on, meeting.held_on_precision) == (datetime.date(2024, 5, 1), "month")
-    assert meeting.commitments.count() == Pledge.objects.count() == 2
+    assert meeting.sources.get().url == "https://news.example.org/2024/06/03/germanium"
+    pledges = Pledge.objects.filter(commitment__meeting=meeting).order_by("commitment__number")
+    assert [p.status for p in pledges] == ["no_record", "fulfilled", "in_progress"]

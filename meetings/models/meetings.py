@@ -1,6 +1,7 @@
 """Meetings, the sources that report them, and who took part in what role."""
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -130,6 +131,11 @@ class Meeting(models.Model):
         constraints = [
             precision_constraint("held_on", "meeting_date_precision_matches_date"),
             models.UniqueConstraint(fields=["series", "edition"], name="meeting_unique_edition"),
+            models.CheckConstraint(
+                condition=Q(edition__isnull=True) | Q(series__isnull=False, edition__gte=1),
+                name="meeting_edition_of_a_series",
+                violation_error_message="An edition number (from 1) belongs to a meeting of a series.",
+            ),
         ]
 
     def __str__(self):

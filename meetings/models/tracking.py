@@ -98,6 +98,11 @@ class ActionItem(models.Model):
                 name="actionitem_recurrence_has_a_start",
                 violation_error_message="A recurring item needs the first year it is expected.",
             ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True) | ~Q(recurrence=""),
+                name="actionitem_series_only_when_recurring",
+                violation_error_message="Only a recurring item is kept by a meeting series.",
+            ),
         ]
 
     def __str__(self):
@@ -116,6 +121,14 @@ class ActionItem(models.Model):
             raise ValidationError({"recurs_from": "A recurring item needs the first year it is expected."})
         if self.recurs_from is not None and not self.recurrence:
             raise ValidationError({"recurrence": "Say how often the item recurs, or clear the first year."})
+        if self.series_id and not self.recurrence:
+            raise ValidationError({"series": "Only a recurring item is kept by a meeting series."})
+        if self.commitment_id and self.text:
+            commitment = self.commitment
+            if self.text not in commitment.heading and self.text not in commitment.body:
+                raise ValidationError(
+                    {"text": "Copy the words exactly from the commitment's original heading or text."}
+                )
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -292,5 +305,7 @@ class CommitmentReview(models.Model):
     def clean(self):
         if self.commitment_id and self.meeting_id and self.commitment.meeting_id == self.meeting_id:
             raise ValidationError({"commitment": "A meeting reviews the points of an earlier meeting."})
+        if self.successor_id and self.outcome == self.Outcome.DROPPED:
+            raise ValidationError({"successor": "A dropped point has no replacement."})
         if self.successor_id and self.successor.meeting_id != self.meeting_id:
             raise ValidationError({"successor": "The replacement point belongs to the reviewing meeting."})

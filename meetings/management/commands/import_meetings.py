@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.importer import ImportFailed, import_files
+from meetings.importing import ImportFailed, import_files
 
 
 class Command(BaseCommand):
