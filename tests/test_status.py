@@ -17,7 +17,12 @@ def entry(*, on, verdict=Verdict.IN_PROGRESS, **subject):
     if verdict in (Verdict.NOT_MET, Verdict.WITHDRAWN):
         subject.setdefault("reason", "The source says so.")
     return Evidence.objects.create(
-        observed_on=on, verdict=verdict, summary_en="Observed.", source=make_source(), quote="原文。", **subject
+        observed_on=on,
+        verdict=verdict,
+        summary_en="Observed.",
+        source=make_source(),
+        quote="原文。",
+        **subject,
     )
 
 
@@ -34,7 +39,7 @@ def statuses(*pledges):
 @pytest.fixture
 def pledges(db):
     """Two companies pledging one commitment: (pledge of A, pledge of B)."""
-    _, (a, b), (point,) = make_meeting_with_pledges(companies=2, commitments=1)
+    _, (a, b), (_point,) = make_meeting_with_pledges(companies=2, commitments=1)
     return Pledge.objects.get(organization=a), Pledge.objects.get(organization=b)
 
 
@@ -149,7 +154,11 @@ def test_a_published_edition_of_the_series_meets_that_years_occurrence(pledges):
     edition = make_meeting(series=series, edition=1, held_on=D(2025, 8, 1), held_on_precision="month")
     make_meeting(series=series, edition=2, reported_on=D(2024, 5, 1), status=Meeting.Status.DRAFT)
     state = Tracking([symposium.commitment_id], today=TODAY).items(symposium.commitment_id)[0]
-    assert [(o.year, o.state) for o in state.occurrences] == [(2024, "no_record"), (2025, "met"), (2026, "due")]
+    assert [(o.year, o.state) for o in state.occurrences] == [
+        (2024, "no_record"),
+        (2025, "met"),
+        (2026, "due"),
+    ]
     assert state.occurrences[1].meeting == edition
     # A recurring duty is never finished: a met year is progress.
     assert statuses(*pledges) == [Verdict.IN_PROGRESS] * 2
@@ -178,6 +187,10 @@ def test_an_entry_is_about_exactly_one_subject(pledges):
 def test_an_entry_must_quote_its_source(pledges):
     with pytest.raises(IntegrityError), transaction.atomic():
         Evidence.objects.create(
-            observed_on=D(2024, 1, 1), verdict=Verdict.FULFILLED, summary_en="x", source=make_source(),
-            quote="", pledge=pledges[0],
+            observed_on=D(2024, 1, 1),
+            verdict=Verdict.FULFILLED,
+            summary_en="x",
+            source=make_source(),
+            quote="",
+            pledge=pledges[0],
         )

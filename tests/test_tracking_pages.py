@@ -68,28 +68,42 @@ def test_the_commitment_page_says_no_record_rather_than_not_met(client, founding
     assert "status--not_met" not in html
 
 
-def test_a_yearly_item_shows_each_occurrence_and_a_series_edition_meets_one(client, founding_record, settings):
+def test_a_yearly_item_shows_each_occurrence_and_a_series_edition_meets_one(
+    client, founding_record, settings
+):
     point3 = founding_record.commitments.get(number=3)
     series = MeetingSeries.objects.create(slug="test-series", name="測試系列")
     item = ActionItem.objects.create(
-        commitment=point3, position=99, text="每年召開一次鎵產業鏈專題座談會",
-        recurrence="yearly", recurs_from=2024, series=series,
+        commitment=point3,
+        position=99,
+        text="每年召開一次鎵產業鏈專題座談會",
+        recurrence="yearly",
+        recurs_from=2024,
+        series=series,
     )
     html = client.get(point3.get_absolute_url()).content.decode()
     assert f'id="item-{item.position}"' in html
-    assert "<strong>2024</strong>: <span class=\"status status--no_record\">no record</span>" in html
-    edition = make_meeting(slug="test-only-edition", series=series, edition=1,
-                           held_on=datetime.date(2024, 9, 1), held_on_precision="month")
+    assert '<strong>2024</strong>: <span class="status status--no_record">no record</span>' in html
+    edition = make_meeting(
+        slug="test-only-edition",
+        series=series,
+        edition=1,
+        held_on=datetime.date(2024, 9, 1),
+        held_on_precision="month",
+    )
     refresh_pledge_statuses([point3.pk])
     html = client.get(point3.get_absolute_url()).content.decode()
-    assert "<strong>2024</strong>: <span class=\"status status--met\">met</span>" in html
+    assert '<strong>2024</strong>: <span class="status status--met">met</span>' in html
     assert f'href="{edition.get_absolute_url()}"' in html
 
 
 def test_an_overdue_item_shows_on_the_company_page_and_filters_the_list(client, point4):
     ActionItem.objects.create(
-        commitment=point4, position=98, text="做好合規貿易",
-        deadline=datetime.date(2024, 1, 1), deadline_precision="year",
+        commitment=point4,
+        position=98,
+        text="做好合規貿易",
+        deadline=datetime.date(2024, 1, 1),
+        deadline_precision="year",
     )
     html = client.get("/companies/chalco/").content.decode()
     assert '<span class="status status--overdue">overdue</span>' in html
@@ -121,8 +135,13 @@ def test_the_home_page_lists_the_latest_evidence(client, point4):
     assert f'href="/commitments/gallium-symposium-2023/4/#evidence-{Evidence.objects.get().pk}"' in html
 
 
-def test_the_changes_page_lists_corrections_after_publication_without_editors(client, founding_record, editor):
-    assert "No corrections have been made since publication." in client.get(f"{MEETING}changes/").content.decode()
+def test_the_changes_page_lists_corrections_after_publication_without_editors(
+    client, founding_record, editor
+):
+    assert (
+        "No corrections have been made since publication."
+        in client.get(f"{MEETING}changes/").content.decode()
+    )
     point = founding_record.commitments.get(number=1)
     point.heading_en = "Corrected English heading"
     point.save()
