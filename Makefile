@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install install-dev serve clean
+.PHONY: run test lint format migrations-check install install-dev bench-articles clean
 
 # The stamp files make repeat runs skip the install unless pyproject.toml changed.
 $(BIN)/python:
@@ -46,6 +46,10 @@ format: install-dev
 
 migrations-check: install-dev
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Time per article for cleaning, extraction and drafting, on the test articles.
+bench-articles: install
+	DEBUG=1 $(BIN)/python -m meetings.articles.benchmark
 
 clean:
 	rm -rf $(VENV) staticfiles
