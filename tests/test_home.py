@@ -27,3 +27,9 @@ def test_it_shows_at_most_five_latest_published_meetings(client, db):
 
 def test_it_says_so_when_nothing_is_published(client, db):
     assert "No meetings are published yet." in client.get("/").content.decode()
+
+
+def test_the_page_title_is_plain_text(client, founding_record):
+    html = client.get("/").content.decode()
+    title = html[html.index("<title>") + 7 : html.index("</title>")]
+    assert title == "Industry consensus commitments · Consensus tracker"

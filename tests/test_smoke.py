@@ -6,6 +6,7 @@ PUBLIC_URLS = [
     "/",
     "/meetings/",
     "/meetings/gallium-symposium-2023/",
+    "/meetings/gallium-symposium-2023/changes/",
     "/companies/",
     "/companies/chalco/",
     "/companies/hangzhou-jinjiang-group/",
@@ -29,7 +30,10 @@ PUBLIC_URLS = [
 def test_every_public_url_answers_200(client, founding_record, url):
     response = client.get(url)
     assert response.status_code == 200
-    assert "<h1" in response.content.decode()
+    html = response.content.decode()
+    assert "<h1" in html
+    title = html[html.index("<title>") + len("<title>") : html.index("</title>")]
+    assert "<" not in title and title.endswith("· Consensus tracker")
 
 
 @pytest.mark.parametrize(
