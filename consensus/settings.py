@@ -166,5 +166,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# The "new meeting from article" screen posts an article (up to 2 MB) and, at its
+# review step, the article and its draft together; Django's default 2.5 MB would
+# cut those off with a bare 400 before the form could explain the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
 # Public list pages show this many rows per page.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

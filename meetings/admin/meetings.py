@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -13,6 +14,7 @@ from ..models import (
     MeetingSource,
     Participation,
 )
+from .articles import from_article
 from .base import (
     ORIGINAL_VS_ENGLISH,
     SHORT_TEXTAREAS,
@@ -153,6 +155,15 @@ class MeetingAdmin(PublicOnlyViewOnSite, HistoryAdmin):
 
     def is_public(self, obj):
         return obj.is_published
+
+    def get_urls(self):
+        # Before the default URLs, whose "<path:object_id>/" would take "from-article/".
+        view = self.admin_site.admin_view(self.from_article_view)
+        return [path("from-article/", view, name="meetings_meeting_from_article"), *super().get_urls()]
+
+    def from_article_view(self, request):
+        """New meeting from article: paste or upload a news article, review the draft, create it."""
+        return from_article(self, request)
 
     def save_model(self, request, obj, form, change):
         # A published edition of a series keeps recurring action items: when an edition

@@ -16,9 +16,17 @@ message for the editor. Nothing here touches the database.
 """
 
 from .cleaning import Cleaned, Flag, Removal, clean_article, find_damage, mark_damage
-from .drafts import EN_PLACEHOLDER, ArticleDraft, draft_article, to_import_dict, to_yaml
+from .drafts import (
+    EN_PLACEHOLDER,
+    ArticleDraft,
+    draft_article,
+    placeholder_slug,
+    province_of,
+    to_import_dict,
+    to_yaml,
+)
 from .extraction import Extraction, extract
-from .mentions import CompanyList, OrganizationMention, PersonMention
+from .mentions import CompanyList, OrganizationMention, PersonMention, organization_kind
 from .points import Point
 from .reading import MAX_ARTICLE_BYTES, ArticleError, ArticleTooLarge, EmptyArticle, NotText
 
@@ -43,6 +51,9 @@ __all__ = [
     "extract",
     "find_damage",
     "mark_damage",
+    "organization_kind",
+    "placeholder_slug",
+    "province_of",
     "to_import_dict",
     "to_yaml",
 ]

@@ -28,12 +28,14 @@ The modules, in the order a file goes through them:
 from .files import ImportFailed, ImportResult, import_files, import_meeting
 from .reading import ImportProblem, parse_import_text, read_import_file
 from .schema import ImportFile
+from .writer import check_meeting
 
 __all__ = [
     "ImportFailed",
     "ImportFile",
     "ImportProblem",
     "ImportResult",
+    "check_meeting",
     "import_files",
     "import_meeting",
     "parse_import_text",

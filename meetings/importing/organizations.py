@@ -10,6 +10,31 @@ from ..models import Organization, OrganizationAlias
 from .recorder import Rejected
 
 
+def referenced_organizations(ref):
+    """Recorded organizations a reference (slug, top-level name or alias) can mean; at most two."""
+    return list(
+        Organization.objects.filter(Q(slug=ref) | Q(name=ref, parent__isnull=True) | Q(aliases__name=ref))
+        .distinct()
+        .order_by("pk")[:2]
+    )
+
+
+def matching_organizations(name, aliases=(), parent=None):
+    """Recorded organizations an imported one would be matched to, in the order tried; the rule's one home.
+
+    A branch name is unique only within its parent, and an alias across all.
+    """
+    own_name = Q(name=name, parent=parent) if parent else Q(name=name, parent__isnull=True)
+    names = [*aliases] if parent else [name, *aliases]
+    return (
+        Organization.objects.filter(
+            own_name | Q(name__in=aliases, parent__isnull=True) | Q(aliases__name__in=names)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
 class Organizations:
     """The file's ``organizations`` section, and every reference to an organization."""
 
@@ -49,11 +74,7 @@ class Organizations:
         return []
 
     def in_database(self, ref):
-        return list(
-            Organization.objects.filter(Q(slug=ref) | Q(name=ref, parent__isnull=True) | Q(aliases__name=ref))
-            .distinct()
-            .order_by("pk")[:2]
-        )
+        return referenced_organizations(ref)
 
     def _parents_first(self):
         """Organizations ordered so that a parent in the file is written before its branches."""
@@ -89,16 +110,8 @@ class Organizations:
     def _write(self, i, org):
         where = f"organizations[{i}]"
         parent = self.get(org.parent) if org.parent else None
-        # A branch name is unique only within its parent, and an alias across all.
-        own_name = Q(name=org.name, parent=parent) if parent else Q(name=org.name, parent__isnull=True)
         names = [*org.aliases] if parent else [org.name, *org.aliases]
-        found = list(
-            Organization.objects.filter(
-                own_name | Q(name__in=org.aliases, parent__isnull=True) | Q(aliases__name__in=names)
-            )
-            .distinct()
-            .order_by("pk")[:2]
-        )
+        found = list(matching_organizations(org.name, org.aliases, parent)[:2])
         if len(found) > 1:
             raise Rejected([f"{where}: {org.name!r} matches several organizations in the database"])
         if not found:

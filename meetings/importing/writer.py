@@ -265,3 +265,8 @@ class MeetingWriter:
             elif "quote" in s.model_fields_set and link.quote != s.quote:
                 self.recorder.apply(link, f"sources[{i}].quote", {"quote": s.quote})
         return sources
+
+
+def check_meeting(parsed, *, label):
+    """Every problem the database would raise for this checked file, without writing. Queries."""
+    return MeetingWriter(parsed, label).check()
