@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
 from .models import (
+    ActionItem,
     Attendance,
     Commitment,
     Evidence,
@@ -145,9 +147,13 @@ def company_detail(request, slug):
         .order_by(*newest_first("commitment__meeting__"), "commitment__number")
     )
     pledges = list(pledges)
-    tracking = Tracking({p.commitment_id for p in pledges})
+    overdue = {}
+    for item in ActionItem.objects.overdue(timezone.localdate()).filter(
+        commitment_id__in={p.commitment_id for p in pledges}
+    ):
+        overdue.setdefault(item.commitment_id, []).append(item)
     for pledge in pledges:
-        pledge.overdue_items = [s.item for s in tracking.overdue_items(pledge.commitment_id)]
+        pledge.overdue_items = overdue.get(pledge.commitment_id, [])
     pledges_by_meeting = [
         (meeting, list(group)) for meeting, group in groupby(pledges, key=lambda p: p.commitment.meeting)
     ]

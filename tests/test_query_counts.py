@@ -16,7 +16,7 @@ PAGES = {
     "/meetings/gallium-symposium-2023/": 7,
     "/companies/": 3,
     "/companies/?industry=gallium&province=guangdong&q=a": 4,
-    "/companies/chalco/": 6,
+    "/companies/chalco/": 4,
     "/organizations/cnia/": 4,
     "/commitments/": 6,
     "/commitments/?company=chalco": 7,
