@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ActionItem,
@@ -23,7 +24,7 @@ class SearchFilter(django_filters.CharFilter):
     """A case-insensitive 'contains' search over several fields, combined with OR."""
 
     def __init__(self, *args, search_fields, search_aliases=False, **kwargs):
-        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
         self.search_fields = search_fields
@@ -55,19 +56,19 @@ class MeetingFilter(django_filters.FilterSet):
         search_fields=["title", "title_en", "place", "place_en", "organizer__name", "organizer__name_en"]
     )
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, to_field_name="slug", field_name="industries", label="Industry"
+        queryset=_industries, to_field_name="slug", field_name="industries", label=_("Industry")
     )
     organizer = django_filters.ModelChoiceFilter(
         queryset=lambda request: Organization.objects.filter(
             meetings_convened__status=Meeting.Status.PUBLISHED
         ).distinct(),
         to_field_name="slug",
-        label="Organizer",
+        label=_("Organizer"),
     )
     company = django_filters.ModelChoiceFilter(
-        queryset=_public_companies, to_field_name="slug", method="filter_company", label="Company"
+        queryset=_public_companies, to_field_name="slug", method="filter_company", label=_("Company")
     )
-    year = django_filters.NumberFilter(method="filter_year", label="Year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(method="filter_year", label=_("Year"), min_value=1900, max_value=2999)
 
     class Meta:
         model = Meeting
@@ -85,9 +86,9 @@ class MeetingFilter(django_filters.FilterSet):
 class CompanyFilter(django_filters.FilterSet):
     q = SearchFilter(search_fields=["name", "name_en"], search_aliases=True)
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, to_field_name="slug", method="filter_industry", label="Industry"
+        queryset=_industries, to_field_name="slug", method="filter_industry", label=_("Industry")
     )
-    province = django_filters.ChoiceFilter(choices=Province.choices, label="Province")
+    province = django_filters.ChoiceFilter(choices=Province.choices, label=_("Province"))
 
     class Meta:
         model = Organization
@@ -113,24 +114,24 @@ class CommitmentFilter(django_filters.FilterSet):
         queryset=_public_companies,
         to_field_name="slug",
         method="filter_company",
-        label="Pledged by",
+        label=_("Pledged by"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Choose several to see what any of them pledged.",
+        help_text=_("Choose several to see what any of them pledged."),
     )
     meeting = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Meeting.objects.published(), to_field_name="slug", label="Meeting"
+        queryset=lambda request: Meeting.objects.published(), to_field_name="slug", label=_("Meeting")
     )
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, to_field_name="slug", field_name="meeting__industries", label="Industry"
+        queryset=_industries, to_field_name="slug", field_name="meeting__industries", label=_("Industry")
     )
     status = django_filters.ChoiceFilter(
         choices=Verdict.choices,
         method="filter_status",
-        label="Status",
-        help_text="With companies chosen: the status of their pledges.",
+        label=_("Status"),
+        help_text=_("With companies chosen: the status of their pledges."),
     )
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Overdue items only", widget=forms.CheckboxInput
+        method="filter_overdue", label=_("Overdue items only"), widget=forms.CheckboxInput
     )
 
     class Meta:
