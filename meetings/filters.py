@@ -18,10 +18,15 @@ from .models import (
     Verdict,
 )
 from .provinces import Province
+from .scripts import script_variants
 
 
 class SearchFilter(django_filters.CharFilter):
-    """A case-insensitive 'contains' search over several fields, combined with OR."""
+    """A case-insensitive 'contains' search over several fields, combined with OR.
+
+    Chinese matches in either script: the query is also searched for converted to
+    Simplified and to Traditional, so 镓 finds 鎵 and the reverse.
+    """
 
     def __init__(self, *args, search_fields, search_aliases=False, **kwargs):
         kwargs.setdefault("label", _("Search"))
@@ -34,12 +39,16 @@ class SearchFilter(django_filters.CharFilter):
         value = (value or "").strip()
         if not value:
             return qs
+        variants = script_variants(value)
         condition = Q()
         for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
+            for variant in variants:
+                condition |= Q(**{f"{field}__icontains": variant})
         if self.search_aliases:
-            aliases = OrganizationAlias.objects.filter(organization=OuterRef("pk"), name__icontains=value)
-            condition |= Exists(aliases)
+            names = Q()
+            for variant in variants:
+                names |= Q(name__icontains=variant)
+            condition |= Exists(OrganizationAlias.objects.filter(names, organization=OuterRef("pk")))
         return qs.filter(condition)
 
 

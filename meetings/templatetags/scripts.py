@@ -1,16 +1,17 @@
 """Show original Chinese text in the reader's script, without ever changing what is stored.
 
 On 简体 pages, Traditional originals are shown converted to Simplified (OpenCC t2s), and on
-繁體 pages Simplified originals are shown converted to Traditional (s2t). English pages, and
+繁體 pages Simplified originals are shown converted to Traditional (s2tw). English pages, and
 any page asked for with ``?original=1``, show every original exactly as stored.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
+
+from ..scripts import convert
 
 register = template.Library()
 
@@ -22,22 +23,9 @@ _SIMPLIFIED = {"zh-hans", "zh-cn", "zh-sg"}
 _CONVERSIONS = {
     # interface language: (config, original scripts it applies to, tag of the result)
     "zh-hans": ("t2s", _TRADITIONAL | {"zh"}, "zh-Hans"),
-    "zh-hant": ("s2t", _SIMPLIFIED | {"zh"}, "zh-Hant"),
+    # Taiwan-standard characters (秘, 裡, 著), but no phrase rewording: the words stay the source's.
+    "zh-hant": ("s2tw", _SIMPLIFIED | {"zh"}, "zh-Hant"),
 }
-
-
-@lru_cache(maxsize=2)
-def _converter(config):
-    """One OpenCC converter per configuration and process: loading the dictionaries is slow."""
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-@lru_cache(maxsize=4096)
-def convert(text, config):
-    """``text`` converted with the OpenCC ``config`` ("t2s" or "s2t"), memoised."""
-    return _converter(config).convert(text)
 
 
 @dataclass(frozen=True)
