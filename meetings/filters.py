@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,14 +25,17 @@ class SearchFilter(django_filters.CharFilter):
     """A case-insensitive 'contains' search over several fields, combined with OR.
 
     Chinese matches in either script: the query is also searched for converted to
-    Simplified and to Traditional, so 镓 finds 鎵 and the reverse.
+    Simplified and to Traditional, so 镓 finds 鎵 and the reverse. Rows matching in one
+    of ``rank_fields`` (a name or heading) come before rows matching only elsewhere
+    (a body), each group in the page's usual order.
     """
 
-    def __init__(self, *args, search_fields, search_aliases=False, **kwargs):
+    def __init__(self, *args, search_fields, rank_fields=(), search_aliases=False, **kwargs):
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
         self.search_fields = search_fields
+        self.rank_fields = rank_fields
         self.search_aliases = search_aliases
 
     def filter(self, qs, value):
@@ -49,7 +52,16 @@ class SearchFilter(django_filters.CharFilter):
             for variant in variants:
                 names |= Q(name__icontains=variant)
             condition |= Exists(OrganizationAlias.objects.filter(names, organization=OuterRef("pk")))
-        return qs.filter(condition)
+        qs = qs.filter(condition)
+        if self.rank_fields:
+            first = Q()
+            for field in self.rank_fields:
+                for variant in variants:
+                    first |= Q(**{f"{field}__icontains": variant})
+            rank = Case(When(first, then=Value(0)), default=Value(1))
+            ordering = qs.query.order_by or qs.model._meta.ordering
+            qs = qs.annotate(search_rank=rank).order_by("search_rank", *ordering)
+        return qs
 
 
 def _industries(request):
@@ -62,7 +74,8 @@ def _public_companies(request):
 
 class MeetingFilter(django_filters.FilterSet):
     q = SearchFilter(
-        search_fields=["title", "title_en", "place", "place_en", "organizer__name", "organizer__name_en"]
+        search_fields=["title", "title_en", "place", "place_en", "organizer__name", "organizer__name_en"],
+        rank_fields=["title", "title_en"],
     )
     industry = django_filters.ModelChoiceFilter(
         queryset=_industries, to_field_name="slug", field_name="industries", label=_("Industry")
@@ -118,7 +131,9 @@ class CompanyFilter(django_filters.FilterSet):
 class CommitmentFilter(django_filters.FilterSet):
     """Commitments; ``company`` may repeat, and then lists what any of those companies pledged."""
 
-    q = SearchFilter(search_fields=["heading", "body", "heading_en", "body_en"])
+    q = SearchFilter(
+        search_fields=["heading", "body", "heading_en", "body_en"], rank_fields=["heading", "heading_en"]
+    )
     company = django_filters.ModelMultipleChoiceFilter(
         queryset=_public_companies,
         to_field_name="slug",

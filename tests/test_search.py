@@ -60,3 +60,15 @@ def test_search_works_in_the_chinese_interface(client, founding_record, settings
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = client.get("/commitments/", {"q": "镓"}).content.decode()
     assert "5 条承诺" in html
+
+
+def test_matches_in_a_heading_come_before_matches_in_a_body(client, db):
+    meeting = make_meeting(slug="lithium", title="鋰產業座談會", language="zh-Hant")
+    make_commitment(meeting, number=1, heading="加強行業自律", body="穩定鋰價格。")
+    make_commitment(meeting, number=2, heading="保障鋰資源供應", body="正文。", heading_en="Lithium supply")
+    html = client.get("/commitments/", {"q": "锂"}).content.decode()
+    assert "2 commitments" in html
+    assert html.index('href="/commitments/lithium/2/"') < html.index('href="/commitments/lithium/1/"')
+    # Without a search the points keep their own order.
+    html = client.get("/commitments/").content.decode()
+    assert html.index('href="/commitments/lithium/1/"') < html.index('href="/commitments/lithium/2/"')
