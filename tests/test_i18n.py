@@ -109,3 +109,22 @@ def test_filter_labels_and_choices_are_translated(in_language, founding_record):
     html = in_language("zh-hant").get("/commitments/").content.decode()
     assert ">承諾企業</label>" in html
     assert ">暫無記錄</option>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "shown"),
+    [
+        ("en", "2024-05", "2024-05"),
+        ("zh-hans", "2024", "2024年"),
+        ("zh-hans", "2024-05", "2024年5月"),
+        ("zh-hant", "2024-05-07", "2024年5月7日"),
+        ("zh-hans", "", ""),
+    ],
+)
+def test_partial_dates_are_in_the_language_form(language, value, shown):
+    from django.utils import translation
+
+    from meetings.templatetags.partial_dates import local_partial
+
+    with translation.override(language):
+        assert local_partial(value) == shown
