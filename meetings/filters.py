@@ -2,8 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ActionItem,
@@ -17,29 +18,50 @@ from .models import (
     Verdict,
 )
 from .provinces import Province
+from .scripts import script_variants
 
 
 class SearchFilter(django_filters.CharFilter):
-    """A case-insensitive 'contains' search over several fields, combined with OR."""
+    """A case-insensitive 'contains' search over several fields, combined with OR.
 
-    def __init__(self, *args, search_fields, search_aliases=False, **kwargs):
-        kwargs.setdefault("label", "Search")
+    Chinese matches in either script: the query is also searched for converted to
+    Simplified and to Traditional, so 镓 finds 鎵 and the reverse. Rows matching in one
+    of ``rank_fields`` (a name or heading) come before rows matching only elsewhere
+    (a body), each group in the page's usual order.
+    """
+
+    def __init__(self, *args, search_fields, rank_fields=(), search_aliases=False, **kwargs):
+        kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
         self.search_fields = search_fields
+        self.rank_fields = rank_fields
         self.search_aliases = search_aliases
 
     def filter(self, qs, value):
         value = (value or "").strip()
         if not value:
             return qs
+        variants = script_variants(value)
         condition = Q()
         for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value})
+            for variant in variants:
+                condition |= Q(**{f"{field}__icontains": variant})
         if self.search_aliases:
-            aliases = OrganizationAlias.objects.filter(organization=OuterRef("pk"), name__icontains=value)
-            condition |= Exists(aliases)
-        return qs.filter(condition)
+            names = Q()
+            for variant in variants:
+                names |= Q(name__icontains=variant)
+            condition |= Exists(OrganizationAlias.objects.filter(names, organization=OuterRef("pk")))
+        qs = qs.filter(condition)
+        if self.rank_fields:
+            first = Q()
+            for field in self.rank_fields:
+                for variant in variants:
+                    first |= Q(**{f"{field}__icontains": variant})
+            rank = Case(When(first, then=Value(0)), default=Value(1))
+            ordering = qs.query.order_by or qs.model._meta.ordering
+            qs = qs.annotate(search_rank=rank).order_by("search_rank", *ordering)
+        return qs
 
 
 def _industries(request):
@@ -52,22 +74,23 @@ def _public_companies(request):
 
 class MeetingFilter(django_filters.FilterSet):
     q = SearchFilter(
-        search_fields=["title", "title_en", "place", "place_en", "organizer__name", "organizer__name_en"]
+        search_fields=["title", "title_en", "place", "place_en", "organizer__name", "organizer__name_en"],
+        rank_fields=["title", "title_en"],
     )
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, to_field_name="slug", field_name="industries", label="Industry"
+        queryset=_industries, to_field_name="slug", field_name="industries", label=_("Industry")
     )
     organizer = django_filters.ModelChoiceFilter(
         queryset=lambda request: Organization.objects.filter(
             meetings_convened__status=Meeting.Status.PUBLISHED
         ).distinct(),
         to_field_name="slug",
-        label="Organizer",
+        label=_("Organizer"),
     )
     company = django_filters.ModelChoiceFilter(
-        queryset=_public_companies, to_field_name="slug", method="filter_company", label="Company"
+        queryset=_public_companies, to_field_name="slug", method="filter_company", label=_("Company")
     )
-    year = django_filters.NumberFilter(method="filter_year", label="Year", min_value=1900, max_value=2999)
+    year = django_filters.NumberFilter(method="filter_year", label=_("Year"), min_value=1900, max_value=2999)
 
     class Meta:
         model = Meeting
@@ -85,9 +108,9 @@ class MeetingFilter(django_filters.FilterSet):
 class CompanyFilter(django_filters.FilterSet):
     q = SearchFilter(search_fields=["name", "name_en"], search_aliases=True)
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, to_field_name="slug", method="filter_industry", label="Industry"
+        queryset=_industries, to_field_name="slug", method="filter_industry", label=_("Industry")
     )
-    province = django_filters.ChoiceFilter(choices=Province.choices, label="Province")
+    province = django_filters.ChoiceFilter(choices=Province.choices, label=_("Province"))
 
     class Meta:
         model = Organization
@@ -108,29 +131,31 @@ class CompanyFilter(django_filters.FilterSet):
 class CommitmentFilter(django_filters.FilterSet):
     """Commitments; ``company`` may repeat, and then lists what any of those companies pledged."""
 
-    q = SearchFilter(search_fields=["heading", "body", "heading_en", "body_en"])
+    q = SearchFilter(
+        search_fields=["heading", "body", "heading_en", "body_en"], rank_fields=["heading", "heading_en"]
+    )
     company = django_filters.ModelMultipleChoiceFilter(
         queryset=_public_companies,
         to_field_name="slug",
         method="filter_company",
-        label="Pledged by",
+        label=_("Pledged by"),
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Choose several to see what any of them pledged.",
+        help_text=_("Choose several to see what any of them pledged."),
     )
     meeting = django_filters.ModelChoiceFilter(
-        queryset=lambda request: Meeting.objects.published(), to_field_name="slug", label="Meeting"
+        queryset=lambda request: Meeting.objects.published(), to_field_name="slug", label=_("Meeting")
     )
     industry = django_filters.ModelChoiceFilter(
-        queryset=_industries, to_field_name="slug", field_name="meeting__industries", label="Industry"
+        queryset=_industries, to_field_name="slug", field_name="meeting__industries", label=_("Industry")
     )
     status = django_filters.ChoiceFilter(
         choices=Verdict.choices,
         method="filter_status",
-        label="Status",
-        help_text="With companies chosen: the status of their pledges.",
+        label=_("Status"),
+        help_text=_("With companies chosen: the status of their pledges."),
     )
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Overdue items only", widget=forms.CheckboxInput
+        method="filter_overdue", label=_("Overdue items only"), widget=forms.CheckboxInput
     )
 
     class Meta:

@@ -1,40 +1,41 @@
 """China's provincial-level divisions, for filtering organizations by province."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Province(models.TextChoices):
-    ANHUI = "anhui", "Anhui"
-    BEIJING = "beijing", "Beijing"
-    CHONGQING = "chongqing", "Chongqing"
-    FUJIAN = "fujian", "Fujian"
-    GANSU = "gansu", "Gansu"
-    GUANGDONG = "guangdong", "Guangdong"
-    GUANGXI = "guangxi", "Guangxi"
-    GUIZHOU = "guizhou", "Guizhou"
-    HAINAN = "hainan", "Hainan"
-    HEBEI = "hebei", "Hebei"
-    HEILONGJIANG = "heilongjiang", "Heilongjiang"
-    HENAN = "henan", "Henan"
-    HONG_KONG = "hong-kong", "Hong Kong"
-    HUBEI = "hubei", "Hubei"
-    HUNAN = "hunan", "Hunan"
-    INNER_MONGOLIA = "inner-mongolia", "Inner Mongolia"
-    JIANGSU = "jiangsu", "Jiangsu"
-    JIANGXI = "jiangxi", "Jiangxi"
-    JILIN = "jilin", "Jilin"
-    LIAONING = "liaoning", "Liaoning"
-    MACAO = "macao", "Macao"
-    NINGXIA = "ningxia", "Ningxia"
-    QINGHAI = "qinghai", "Qinghai"
-    SHAANXI = "shaanxi", "Shaanxi"
-    SHANDONG = "shandong", "Shandong"
-    SHANGHAI = "shanghai", "Shanghai"
-    SHANXI = "shanxi", "Shanxi"
-    SICHUAN = "sichuan", "Sichuan"
-    TAIWAN = "taiwan", "Taiwan"
-    TIANJIN = "tianjin", "Tianjin"
-    TIBET = "tibet", "Tibet"
-    XINJIANG = "xinjiang", "Xinjiang"
-    YUNNAN = "yunnan", "Yunnan"
-    ZHEJIANG = "zhejiang", "Zhejiang"
+    ANHUI = "anhui", _("Anhui")
+    BEIJING = "beijing", _("Beijing")
+    CHONGQING = "chongqing", _("Chongqing")
+    FUJIAN = "fujian", _("Fujian")
+    GANSU = "gansu", _("Gansu")
+    GUANGDONG = "guangdong", _("Guangdong")
+    GUANGXI = "guangxi", _("Guangxi")
+    GUIZHOU = "guizhou", _("Guizhou")
+    HAINAN = "hainan", _("Hainan")
+    HEBEI = "hebei", _("Hebei")
+    HEILONGJIANG = "heilongjiang", _("Heilongjiang")
+    HENAN = "henan", _("Henan")
+    HONG_KONG = "hong-kong", _("Hong Kong")
+    HUBEI = "hubei", _("Hubei")
+    HUNAN = "hunan", _("Hunan")
+    INNER_MONGOLIA = "inner-mongolia", _("Inner Mongolia")
+    JIANGSU = "jiangsu", _("Jiangsu")
+    JIANGXI = "jiangxi", _("Jiangxi")
+    JILIN = "jilin", _("Jilin")
+    LIAONING = "liaoning", _("Liaoning")
+    MACAO = "macao", _("Macao")
+    NINGXIA = "ningxia", _("Ningxia")
+    QINGHAI = "qinghai", _("Qinghai")
+    SHAANXI = "shaanxi", _("Shaanxi")
+    SHANDONG = "shandong", _("Shandong")
+    SHANGHAI = "shanghai", _("Shanghai")
+    SHANXI = "shanxi", _("Shanxi")
+    SICHUAN = "sichuan", _("Sichuan")
+    TAIWAN = "taiwan", _("Taiwan")
+    TIANJIN = "tianjin", _("Tianjin")
+    TIBET = "tibet", _("Tibet")
+    XINJIANG = "xinjiang", _("Xinjiang")
+    YUNNAN = "yunnan", _("Yunnan")
+    ZHEJIANG = "zhejiang", _("Zhejiang")

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .meetings import Meeting, Participation, newest_first
@@ -13,12 +14,12 @@ from .organizations import Organization
 class Verdict(models.TextChoices):
     """What the evidence says of a pledge, a commitment or an action item; see meetings.status."""
 
-    NO_RECORD = "no_record", "no record yet"
-    IN_PROGRESS = "in_progress", "in progress"
-    FULFILLED = "fulfilled", "fulfilled"
-    NOT_MET = "not_met", "not met"
-    WITHDRAWN = "withdrawn", "withdrawn"
-    CANNOT_CHECK = "cannot_check", "cannot be checked"
+    NO_RECORD = "no_record", _("no record yet")
+    IN_PROGRESS = "in_progress", _("in progress")
+    FULFILLED = "fulfilled", _("fulfilled")
+    NOT_MET = "not_met", _("not met")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    CANNOT_CHECK = "cannot_check", _("cannot be checked")
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -65,8 +66,8 @@ class Pledge(models.Model):
     """An organization's undertaking to keep one commitment, and how we know it."""
 
     class Basis(models.TextChoices):
-        NAMED = "named", "named in the source as agreeing"
-        PARTICIPATION = "participation", "inferred: took part in the meeting that reached consensus"
+        NAMED = "named", _("named in the source as agreeing")
+        PARTICIPATION = "participation", _("inferred: took part in the meeting that reached consensus")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="pledges")
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges")

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..partial_dates import DatePrecision, format_partial, precision_constraint, validate_partial
@@ -58,8 +59,8 @@ class Meeting(models.Model):
     """A dated, located gathering convened by an organizer, as reported by its sources."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "draft (admin only)"
-        PUBLISHED = "published", "published"
+        DRAFT = "draft", _("draft (admin only)")
+        PUBLISHED = "published", _("published")
 
     DatePrecision = DatePrecision
 
@@ -188,10 +189,10 @@ class Participation(models.Model):
     """An organization that took part in a meeting, and in what role."""
 
     class Role(models.TextChoices):
-        PARTICIPANT = "participant", "participant"
-        ORGANIZER = "organizer", "organizer's side (branch or department)"
-        GOVERNMENT = "government", "government attendee"
-        OTHER = "other", "other"
+        PARTICIPANT = "participant", _("participant")
+        ORGANIZER = "organizer", _("organizer's side (branch or department)")
+        GOVERNMENT = "government", _("government attendee")
+        OTHER = "other", _("other")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="participations")
@@ -217,9 +218,9 @@ class Attendance(models.Model):
     """A person at a meeting, in a role, with the title they held at the time."""
 
     class Role(models.TextChoices):
-        CHAIR = "chair", "chair"
-        SPEAKER = "speaker", "speaker"
-        ATTENDEE = "attendee", "attendee"
+        CHAIR = "chair", _("chair")
+        SPEAKER = "speaker", _("speaker")
+        ATTENDEE = "attendee", _("attendee")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")

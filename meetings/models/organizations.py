@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..provinces import Province
@@ -50,10 +51,10 @@ class Organization(models.Model):
     """A company, an industry association (or one of its branches), a government body, or other."""
 
     class Kind(models.TextChoices):
-        COMPANY = "company", "company"
-        ASSOCIATION = "association", "industry association"
-        GOVERNMENT = "government", "government body"
-        OTHER = "other", "other"
+        COMPANY = "company", _("company")
+        ASSOCIATION = "association", _("industry association")
+        GOVERNMENT = "government", _("government body")
+        OTHER = "other", _("other")
 
     slug = models.SlugField(unique=True, max_length=120)
     name = models.CharField("name (original)", max_length=200, help_text="Exactly as the source writes it.")

@@ -8,6 +8,7 @@ derived from evidence by ``meetings.status`` and never typed by hand.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..partial_dates import DatePrecision, format_partial, precision_constraint, validate_partial
@@ -57,7 +58,7 @@ class ActionItem(models.Model):
     """A concrete, checkable part of a commitment: "hold a symposium every year"."""
 
     class Recurrence(models.TextChoices):
-        YEARLY = "yearly", "every year"
+        YEARLY = "yearly", _("every year")
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="action_items")
     position = models.PositiveSmallIntegerField(help_text="Order within the commitment, from 1.")
@@ -273,9 +274,9 @@ class CommitmentReview(models.Model):
     """What a later meeting decided about an earlier commitment: reaffirmed, amended or dropped."""
 
     class Outcome(models.TextChoices):
-        REAFFIRMED = "reaffirmed", "reaffirmed"
-        AMENDED = "amended", "amended"
-        DROPPED = "dropped", "dropped"
+        REAFFIRMED = "reaffirmed", _("reaffirmed")
+        AMENDED = "amended", _("amended")
+        DROPPED = "dropped", _("dropped")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviews")
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reviews")

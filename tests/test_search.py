@@ -1,0 +1,74 @@
+"""Search (`q`) on the list pages matches Chinese in either script, English renderings and aliases."""
+
+import pytest
+
+from tests.factories import make_commitment, make_company, make_meeting
+
+FOUNDING = "/meetings/gallium-symposium-2023/"
+
+
+def _meeting_links(html):
+    return html.count('href="/meetings/gallium-symposium-2023/"')
+
+
+MEETING_QUERIES = ["镓", "鎵", "gallium", "GALLIUM", "镓产业", "鎵產業", "银川", "中国有色金属"]
+
+
+@pytest.mark.parametrize("query", MEETING_QUERIES)
+def test_the_meeting_list_finds_the_founding_meeting(client, founding_record, query):
+    html = client.get("/meetings/", {"q": query}).content.decode()
+    assert "1 meeting" in html
+    assert _meeting_links(html) == 1
+
+
+@pytest.mark.parametrize("query", ["镓", "鎵", "gallium"])
+def test_the_commitment_list_finds_every_point_of_the_founding_meeting(client, founding_record, query):
+    html = client.get("/commitments/", {"q": query}).content.decode()
+    assert "5 commitments" in html
+    for number in range(1, 6):
+        assert f'href="/commitments/gallium-symposium-2023/{number}/"' in html
+
+
+@pytest.mark.parametrize("query", ["综合回收", "綜合回收", "应收尽收", "export control"])
+def test_the_commitment_list_finds_one_point_in_either_script(client, founding_record, query):
+    html = client.get("/commitments/", {"q": query}).content.decode()
+    assert "1 commitment" in html
+
+
+@pytest.mark.parametrize("query", ["中国铝业", "中國鋁業", "Aluminum Corporation", "Chalco"])
+def test_the_company_list_matches_names_in_either_script_english_and_aliases(client, founding_record, query):
+    html = client.get("/companies/", {"q": query}).content.decode()
+    assert "1 company" in html
+    assert 'href="/companies/chalco/"' in html
+
+
+def test_a_traditional_query_finds_a_simplified_original(client, db):
+    meeting = make_meeting(slug="simplified", title="镓产业链座谈会", language="zh-Hans")
+    make_commitment(meeting, number=1, heading="加强资源综合回收利用")
+    make_company(slug="simplified-co", name="东方希望集团有限公司")
+    assert "1 meeting" in client.get("/meetings/", {"q": "鎵產業"}).content.decode()
+    assert "1 commitment" in client.get("/commitments/", {"q": "加強資源"}).content.decode()
+
+
+def test_a_query_that_matches_nothing_lists_nothing(client, founding_record):
+    html = client.get("/meetings/", {"q": "鋰"}).content.decode()
+    assert "0 meetings" in html
+    assert "No meetings match these filters." in html
+
+
+def test_search_works_in_the_chinese_interface(client, founding_record, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get("/commitments/", {"q": "镓"}).content.decode()
+    assert "5 条承诺" in html
+
+
+def test_matches_in_a_heading_come_before_matches_in_a_body(client, db):
+    meeting = make_meeting(slug="lithium", title="鋰產業座談會", language="zh-Hant")
+    make_commitment(meeting, number=1, heading="加強行業自律", body="穩定鋰價格。")
+    make_commitment(meeting, number=2, heading="保障鋰資源供應", body="正文。", heading_en="Lithium supply")
+    html = client.get("/commitments/", {"q": "锂"}).content.decode()
+    assert "2 commitments" in html
+    assert html.index('href="/commitments/lithium/2/"') < html.index('href="/commitments/lithium/1/"')
+    # Without a search the points keep their own order.
+    html = client.get("/commitments/").content.decode()
+    assert html.index('href="/commitments/lithium/1/"') < html.index('href="/commitments/lithium/2/"')
