@@ -64,3 +64,16 @@ def test_local_run_with_debug_on_needs_no_secrets():
 def test_postgresql_connections_are_persistent_with_health_checks():
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] >= 60
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_makemigrations_check_needs_no_production_secrets(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        env={"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
