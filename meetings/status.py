@@ -73,10 +73,6 @@ class ItemState:
     occurrences: list = field(default_factory=list)
 
 
-def _meeting_date(meeting):
-    return meeting.held_on or meeting.reported_on
-
-
 def occurrences(item, entries, series_meetings, today):
     """Each expected year of a recurring item up to this year: met, no record, or due."""
     if not item.recurrence:
@@ -87,7 +83,7 @@ def occurrences(item, entries, series_meetings, today):
             met_by_evidence[entry.occurrence] = entry
     met_by_meeting = {}
     for meeting in series_meetings:
-        date = _meeting_date(meeting)
+        date = meeting.known_date
         if date is not None:
             met_by_meeting.setdefault(date.year, meeting)
     result = []
@@ -106,7 +102,7 @@ def item_state(item, entries, series_meetings, today):
     if item.recurrence:
         state.occurrences = occurrences(item, entries, series_meetings, today)
         met_dates = [
-            _meeting_date(o.meeting) if o.meeting else o.evidence.observed_on
+            o.meeting.known_date if o.meeting else o.evidence.observed_on
             for o in state.occurrences
             if o.state == "met"
         ]

@@ -655,6 +655,7 @@ class Generator:
                 series=series,
                 edition=edition,
                 held_on=held_on,
+                known_date=held_on or reported_on,  # as Meeting.known_date, for meetings.status
                 precision=precision,
                 reported_on=reported_on,
                 draft=j in drafts,

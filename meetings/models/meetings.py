@@ -155,10 +155,9 @@ class Meeting(models.Model):
         return format_partial(self.held_on, self.held_on_precision)
 
     @property
-    def year(self):
-        """The year the meeting was held, or else first reported; None when neither is known."""
-        date = self.held_on or self.reported_on
-        return date.year if date else None
+    def known_date(self):
+        """The day it was held, or else the day it was first reported; None when neither is known."""
+        return self.held_on or self.reported_on
 
     def clean(self):
         validate_partial(self.held_on, self.held_on_precision, "held_on")

@@ -112,11 +112,6 @@ class Organization(models.Model):
             return reverse("meetings:company-detail", args=[self.slug])
         return reverse("meetings:organization-detail", args=[self.slug])
 
-    @property
-    def full_name(self):
-        """The name with its parent's in front, for branches ("CNIA › 輕金屬部"). Uses ``parent``."""
-        return f"{self.parent.name}{self.name}" if self.parent_id else self.name
-
     def clean(self):
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
