@@ -1,13 +1,18 @@
 """The public pages. Each view loads everything its template shows in a fixed number of queries."""
 
 from itertools import groupby
+from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from . import exports
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
 from .models import (
@@ -25,6 +30,7 @@ from .models import (
 from .status import Tracking
 
 PUBLISHED = Meeting.Status.PUBLISHED
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 def _filtered_page(request, filterset):
@@ -51,7 +57,7 @@ def home(request):
     return render(request, "meetings/home.html", {"meetings": meetings, "evidence": evidence})
 
 
-def meeting_list(request):
+def _meetings(request):
     meetings = (
         Meeting.objects.published()
         .select_related("organizer")
@@ -59,7 +65,11 @@ def meeting_list(request):
         .annotate(commitment_count=Count("commitments"))
         .newest_first()
     )
-    filterset = MeetingFilter(request.GET, queryset=meetings, request=request)
+    return MeetingFilter(request.GET, queryset=meetings, request=request)
+
+
+def meeting_list(request):
+    filterset = _meetings(request)
     page = _filtered_page(request, filterset)
     return render(request, "meetings/meeting_list.html", {"filter": filterset, "page": page})
 
@@ -124,7 +134,7 @@ def _count(rows, organization_field="organization"):
     return Subquery(counted, output_field=IntegerField())
 
 
-def company_list(request):
+def _companies(request):
     companies = (
         Organization.objects.companies()
         .public()
@@ -136,7 +146,11 @@ def company_list(request):
         )
         .order_by("name_en", "name")
     )
-    filterset = CompanyFilter(request.GET, queryset=companies, request=request)
+    return CompanyFilter(request.GET, queryset=companies, request=request)
+
+
+def company_list(request):
+    filterset = _companies(request)
     page = _filtered_page(request, filterset)
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
@@ -191,14 +205,16 @@ def organization_detail(request, slug):
     return render(request, "meetings/organization_detail.html", context)
 
 
+def _commitments(request):
+    commitments = Commitment.objects.published().select_related("meeting").newest_first()
+    return CommitmentFilter(request.GET, queryset=commitments, request=request)
+
+
 def commitment_list(request):
-    commitments = (
-        Commitment.objects.published()
-        .select_related("meeting")
-        .prefetch_related(Prefetch("pledges", Pledge.objects.select_related("organization")))
-        .newest_first()
+    filterset = _commitments(request)
+    filterset.queryset = filterset.queryset.prefetch_related(
+        Prefetch("pledges", Pledge.objects.select_related("organization"))
     )
-    filterset = CommitmentFilter(request.GET, queryset=commitments, request=request)
     page = _filtered_page(request, filterset)
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
 
@@ -231,3 +247,63 @@ def meeting_changes(request, slug):
     return render(
         request, "meetings/meeting_changes.html", {"meeting": meeting, "changes": corrections(meeting)}
     )
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+
+def _export(request, name, fmt, filterset, columns, rows):
+    """The filtered list as a streamed CSV or JSON file; a filter that cannot be used is a 400."""
+    if not filterset.is_valid():
+        problems = [f"{field}: {error}" for field, errors in filterset.errors.items() for error in errors]
+        return HttpResponseBadRequest(
+            "These filters could not be used, so nothing was exported:\n" + "\n".join(problems) + "\n",
+            content_type="text/plain; charset=utf-8",
+        )
+    header = {
+        "schema": request.build_absolute_uri(reverse(f"meetings:{name}-export-schema")),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "filters": {
+            key: values if len(values) > 1 else values[0]
+            for key in filterset.filters
+            if (values := [value for value in request.GET.getlist(key) if value])
+        },
+    }
+    return exports.download(name, fmt, columns, rows(filterset.qs, request.build_absolute_uri), header=header)
+
+
+@require_safe
+def meeting_export(request, fmt):
+    return _export(
+        request, "meetings", fmt, _meetings(request), exports.MEETING_COLUMNS, exports.meeting_rows
+    )
+
+
+@require_safe
+def company_export(request, fmt):
+    return _export(
+        request, "companies", fmt, _companies(request), exports.COMPANY_COLUMNS, exports.company_rows
+    )
+
+
+@require_safe
+def commitment_export(request, fmt):
+    """One row per pledge; the chosen companies and status narrow the pledges as well as the points."""
+    filterset = _commitments(request)
+    if filterset.is_valid():
+        pledges = Pledge.objects.select_related("organization").order_by(
+            "organization__name_en", "organization__name"
+        )
+        if companies := filterset.form.cleaned_data.get("company"):
+            pledges = pledges.filter(organization__in=companies)
+        if status := filterset.form.cleaned_data.get("status"):
+            pledges = pledges.filter(status=status)
+        filterset.queryset = filterset.queryset.prefetch_related(Prefetch("pledges", pledges))
+    return _export(request, "commitments", fmt, filterset, exports.PLEDGE_COLUMNS, exports.pledge_rows)
+
+
+@require_safe
+def export_schema(request, name):
+    """The JSON Schema of a list's JSON export, from ``meetings/schemas/``."""
+    path = SCHEMAS / f"{name}-export.schema.json"
+    return FileResponse(path.open("rb"), content_type="application/schema+json")
