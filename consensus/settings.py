@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which editor made each change in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that a page served from the cache still gets every header the others add.
+    "meetings.cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "consensus.urls"
@@ -126,6 +128,22 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The public page cache (meetings/cache.py): on when REDIS_URL is set, e.g.
+# redis://127.0.0.1:6379/0. Every web server of a deployment uses the same Redis, and
+# every write empties the cache for all of them. Without REDIS_URL nothing is cached.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "consensus"),
+        }
+    }
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600) if REDIS_URL else 0
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/i18n/", "/static/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

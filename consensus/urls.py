@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 admin.site.site_header = _("Consensus tracker: editing")
 admin.site.site_title = _("Consensus tracker")
@@ -8,7 +10,9 @@ admin.site.index_title = _("Records")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # set_language: the header's language switcher posts here.
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The header's language switcher posts here. It carries no CSRF token, so that public
+    # pages set no cookie and can be cached for everyone: forging this request could only
+    # change the interface language, which the reader can change back.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("meetings.urls")),
 ]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "Consensus record"
+
+    def ready(self):
+        from . import cache
+
+        cache.connect_signals()

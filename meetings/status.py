@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from . import cache as page_cache
 from .models import ActionItem, Evidence, Meeting, Pledge, Verdict
 from .partial_dates import end_of
 
@@ -248,6 +249,8 @@ def refresh_pledge_statuses(commitment_ids):
             changed.append(pledge)
     # The status is a stored derivation, not an edit, so it bypasses the edit history.
     Pledge.objects.bulk_update(changed, ["status", "status_as_of"], batch_size=500)
+    if changed:
+        page_cache.bump_after_commit()  # bulk_update sends no signal
     return len(changed)
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
+from meetings import cache as page_cache
 from meetings.synthetic import PREFIX, SCALES, Generator, delete_synthetic, synthetic_exists
 
 
@@ -48,5 +49,6 @@ class Command(BaseCommand):
                     ) from None
                 report(f"deleted {deleted:,} synthetic rows")
             counts, seconds = Generator(scale, seed=seed, report=report).run()
+            page_cache.bump_after_commit()  # bulk inserts send no signals
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         report(f"Generated {scale} (seed {seed}) in {seconds:.1f} s: {summary}.")
