@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "meetings"
 
@@ -31,4 +31,8 @@ urlpatterns = [
         views.commitment_detail,
         name="commitment-detail",
     ),
+    path("feeds/meetings/", feeds.MeetingsFeed(), name="feed-meetings"),
+    path("feeds/evidence/", feeds.EvidenceFeed(), name="feed-evidence"),
+    path("companies/<slug:slug>/feed/", feeds.CompanyFeed(), name="feed-company"),
+    path("meetings/<slug:slug>/feed/", feeds.MeetingFeed(), name="feed-meeting"),
 ]
