@@ -207,7 +207,7 @@ def test_a_chinese_reader_gets_original_names_in_utf8(client, tracked, chalco):
     assert "中國鋁業股份有限公司".encode() in response.content
     root = ET.fromstring(response.content)
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-hans"
-    assert entry_for(root, tracked["pledge"])["title"].startswith(f"{chalco.name} — {TITLE}, ")
+    assert entry_for(root, tracked["pledge"])["title"].startswith(f"{chalco.name} — {TITLE}，第4条：")
 
 
 # One company's feed
