@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
@@ -147,29 +146,16 @@ def _latest_evidence(commitment_ids):
     """
     entries = (
         Evidence.objects.current()
-        .filter(
-            Q(commitment_id__in=commitment_ids)
-            | Q(action_item__commitment_id__in=commitment_ids)
-            | Q(pledge__commitment_id__in=commitment_ids)
-        )
-        .values_list(
-            "commitment_id",
-            "action_item__commitment_id",
-            "pledge_id",
-            "observed_on",
-            "observed_on_precision",
-        )
+        .filter(concerns_id__in=commitment_ids)
+        .values_list("concerns_id", "pledge_id", "observed_on", "observed_on_precision")
     )
     by_commitment, by_pledge = {}, defaultdict(lambda: None)
-    for commitment_id, item_commitment_id, pledge_id, observed_on, precision in entries:
-        value = (observed_on, precision)
+    for commitment_id, pledge_id, observed_on, precision in entries:
         if pledge_id is not None:
-            if by_pledge[pledge_id] is None or value[0] > by_pledge[pledge_id][0]:
-                by_pledge[pledge_id] = value
-            continue
-        key = commitment_id or item_commitment_id
-        if key not in by_commitment or value[0] > by_commitment[key][0]:
-            by_commitment[key] = value
+            if by_pledge[pledge_id] is None or observed_on > by_pledge[pledge_id][0]:
+                by_pledge[pledge_id] = (observed_on, precision)
+        elif commitment_id not in by_commitment or observed_on > by_commitment[commitment_id][0]:
+            by_commitment[commitment_id] = (observed_on, precision)
     return by_commitment, by_pledge
 
 

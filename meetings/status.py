@@ -29,7 +29,6 @@ made the same day; action items are rolled up rather than read one by one becaus
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from . import cache as page_cache
@@ -175,11 +174,7 @@ class Tracking:
         ids = list(commitment_ids)
         entries = list(
             Evidence.objects.current()
-            .filter(
-                Q(commitment_id__in=ids)
-                | Q(pledge__commitment_id__in=ids)
-                | Q(action_item__commitment_id__in=ids)
-            )
+            .filter(concerns_id__in=ids)
             .select_related("source", "pledge")
             .order_by("-observed_on", "-recorded_at", "-pk")
         )

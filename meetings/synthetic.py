@@ -974,6 +974,7 @@ class Generator:
                 entry.pledge = rng.choice(pledges)
             else:
                 entry.commitment = rng.choice(points)
+            entry.concerns = (entry.pledge or entry.action_item or entry).commitment
             entry.observed_on, entry.observed_on_precision = _partial(rng, observed)
             if entry.verdict in Evidence.NEEDS_REASON or rng.random() < 0.1:
                 entry.reason = rng.choice(REASONS)
@@ -991,6 +992,7 @@ class Generator:
                 source=rng.choice(sources),
                 quote=rng.choice(PHRASES)[hans] + "。",
                 supersedes=earlier,
+                concerns=earlier.concerns,
             )
             if correction.verdict in Evidence.NEEDS_REASON:
                 correction.reason = rng.choice(REASONS)

@@ -26,6 +26,10 @@ DERIVED_STATUS = (
 )
 
 
+
+class CommitmentEvidenceInline(EvidenceInline):
+    fk_name = "commitment"  # not ``concerns``, which also points to the commitment
+
 class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
@@ -67,7 +71,7 @@ class CommitmentAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     ]
     autocomplete_fields = ["meeting"]
     show_full_result_count = False
-    inlines = [PledgeInline, ActionItemInline, EvidenceInline]
+    inlines = [PledgeInline, ActionItemInline, CommitmentEvidenceInline]
     fieldsets = [
         ("Where it was agreed", {"fields": ["meeting", "number"]}),
         (
