@@ -135,7 +135,10 @@ class ActionItem(models.Model):
 class EvidenceQuerySet(models.QuerySet):
     def current(self):
         """Entries not superseded by a correction."""
-        return self.filter(superseded_by__isnull=True)
+        # NOT EXISTS rather than superseded_by__isnull: PostgreSQL plans the LEFT JOIN ... IS
+        # NULL form as if one row remained, and then joins every entry before sorting.
+        corrections = Evidence.objects.filter(supersedes=OuterRef("pk"))
+        return self.filter(~Exists(corrections))
 
     def public(self):
         """Entries about the commitments of published meetings."""
