@@ -3,7 +3,9 @@
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -64,6 +66,66 @@ class SearchFilter(django_filters.CharFilter):
         return qs
 
 
+# A choice list longer than this is not sent as a <select> (with 20,000 companies the
+# commitments page weighed 4 MB); the field becomes a text box for the slug instead.
+LONGEST_SELECT = 100
+
+
+class SlugsInput(forms.Widget):
+    """Text boxes for slugs: one per value chosen, and an empty one to add another."""
+
+    def __init__(self, attrs=None, multiple=False):
+        super().__init__(attrs)
+        self.multiple = multiple
+
+    def value_from_datadict(self, data, files, name):
+        values = [value for value in data.getlist(name) if value] if hasattr(data, "getlist") else []
+        if self.multiple:
+            return values
+        return values[0] if values else None
+
+    def format_value(self, value):
+        if value in (None, "", []):
+            return []
+        return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        values = self.format_value(value)
+        if self.multiple or not values:
+            values.append("")
+        first_id = attrs.pop("id", name)
+        return format_html_join(
+            "",
+            '<input type="text" name="{}" value="{}" id="{}" spellcheck="false" autocomplete="off"{}>',
+            (
+                (name, text, first_id if index == 0 else f"{first_id}_{index}", flatatt(attrs))
+                for index, text in enumerate(values)
+            ),
+        )
+
+
+def use_slug_boxes_for_long_lists(filterset, names):
+    """A <select> for each field in ``names`` whose choices are few, else text boxes for slugs.
+
+    One query per field whatever the data size: the choices are read once, at most one
+    more than the longest list a <select> gets.
+    """
+    for name in names:
+        field = filterset.form.fields[name]
+        options = list(field.queryset[: LONGEST_SELECT + 1])
+        if len(options) <= LONGEST_SELECT:
+            choices = [(field.prepare_value(o), field.label_from_instance(o)) for o in options]
+            empty = [] if isinstance(field, forms.ModelMultipleChoiceField) else [("", field.empty_label)]
+            field.widget.choices = empty + choices
+            continue
+        multiple = isinstance(field, forms.ModelMultipleChoiceField)
+        field.widget = SlugsInput(attrs={"placeholder": _("slug, as in its address")}, multiple=multiple)
+        field.help_text = _("The slug from the address of its page, such as chalco in /companies/chalco/.")
+        if multiple:
+            field.help_text += " " + str(_("Add one more in the empty box."))
+
+
 def _industries(request):
     return Industry.objects.all()
 
@@ -95,6 +157,10 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["q", "industry", "organizer", "company", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_slug_boxes_for_long_lists(self, ["organizer", "company"])
 
     def filter_company(self, qs, name, value):
         return qs.filter(Exists(Participation.objects.filter(meeting=OuterRef("pk"), organization=value)))
@@ -161,6 +227,10 @@ class CommitmentFilter(django_filters.FilterSet):
     class Meta:
         model = Commitment
         fields = ["q", "company", "meeting", "industry", "status", "overdue"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_slug_boxes_for_long_lists(self, ["company", "meeting"])
 
     def filter_company(self, qs, name, value):
         if not value:

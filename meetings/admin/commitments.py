@@ -26,9 +26,9 @@ DERIVED_STATUS = (
 )
 
 
-
 class CommitmentEvidenceInline(EvidenceInline):
     fk_name = "commitment"  # not ``concerns``, which also points to the commitment
+
 
 class CommitmentForm(forms.ModelForm):
     class Meta:
