@@ -102,6 +102,28 @@ def report_failures(mode, failures):
 # --- in-process measurements ---------------------------------------------------------------
 
 
+def url_lists(dataset, config, build):
+    """``build(count, seed)``, kept in ``bench/results/urls-<scale>.json`` for the same data and settings.
+
+    Building needs a row count for each list URL with a later page, which takes minutes on the
+    large scale; a regenerated database has a new ``generated_at`` and gets new lists.
+    """
+    path = RESULTS.parent / f"urls-{dataset.scale}.json"
+    key = {"generated_at": dataset.generated_at.isoformat(), "seed": config.seed, "count": config.urls}
+    try:
+        saved = json.loads(path.read_text())
+        if saved["key"] == key:
+            say(f"Reusing the URL lists in {path.relative_to(BASE_DIR)}.")
+            return saved["urls"]
+    except (OSError, ValueError, KeyError):
+        pass
+    say(f"Building the URL lists ({config.urls} per page type) …")
+    urls = build(config.urls, config.seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key": key, "urls": urls}, ensure_ascii=False, indent=1) + "\n")
+    return urls
+
+
 def measure_in_process(urls):
     """``{page type: (queries text, median kB, median ms, [bodies])}`` from the first URLs of each list."""
     from django.db import connection
@@ -277,8 +299,7 @@ def run(config, work, prepare_only=False):
         say(f"!!! The machine is busy (load average {load_before[0]:.2f}): the numbers will be lower.")
     mark = time.monotonic()
     call_command("collectstatic", interactive=False, verbosity=0)
-    say(f"Building the URL lists ({config.urls} per page type) …")
-    urls = {FLOOR: [FORTUNES], **build_urls(config.urls, config.seed)}
+    urls = {FLOOR: [FORTUNES], **url_lists(dataset, config, build_urls)}
     phases["URL lists"] = time.monotonic() - mark
     for page in PAGE_TYPES:
         if not urls[page]:
