@@ -38,6 +38,7 @@ from .load import (
     WORKERS,
     BenchError,
     Server,
+    cancel_queries,
     ensure_wrk,
     redis_command,
     request_every_url,
@@ -328,41 +329,47 @@ def run(config, work, prepare_only=False):
                 raise BenchError(f"the warm mode needs Redis on 127.0.0.1:6379: {error}") from None
             env["REDIS_URL"] = f"redis://127.0.0.1:6379/{config.redis_db}"
         mark = time.monotonic()
-        with Server(env, work / f"gunicorn-{mode}.log") as server:
-            failures = {}
-            if mode == "warm":
+        log_path = work / f"gunicorn-{mode}.log"
+        failures = {}
+        if mode == "warm":
+            with Server(env, log_path) as server:
                 say(f"[{mode}] gunicorn on {server.base}; warming up: requesting every URL once …")
                 failures = request_every_url(server.base, urls)
                 report_failures(mode, failures)
-            else:
-                say(f"[{mode}] gunicorn on {server.base}")
-            for page, paths in urls.items():
+            cancel_queries(os.environ["DATABASE_URL"])
+        for page, paths in urls.items():
+            # A fresh gunicorn for each page type: requests a slow page leaves queued when
+            # wrk stops must not be served during the next page type's measurement.
+            with Server(env, log_path) as server:
+                request_every_url(server.base, {page: paths[: WORKERS * 2]})  # load each worker's code
                 say(f"[{mode}] wrk {page} ({len(paths)} URLs, {config.duration} s) …")
                 numbers = run_wrk(wrk, server.base, url_files[page], config.duration)
                 if numbers["non_2xx"] and page not in failures:
                     # Name the failing URLs, so the report says which ones to look at.
                     report_failures(mode, request_every_url(server.base, {page: paths}))
-                queries, kilobytes, in_process_ms, _bodies = measured[page]
-                row = Row(
-                    page=page,
-                    mode=mode,
-                    urls=len(paths),
-                    requests=numbers["requests"],
-                    seconds=numbers["duration_us"] / 1e6,
-                    p50_ms=numbers["p50_us"] / 1000,
-                    p99_ms=numbers["p99_us"] / 1000,
-                    non_2xx=numbers["non_2xx"] + len(failures.get(page, [])),
-                    socket_errors=sum(numbers[k] for k in ("connect", "read", "write", "timeout")),
-                    queries=queries,
-                    kilobytes=kilobytes,
-                    in_process_ms=in_process_ms,
-                )
-                rows.append(row)
-                say(
-                    f"    {row.rate:,.0f} req/s, p50 {row.p50_ms:.1f} ms, p99 {row.p99_ms:.1f} ms"
-                    + (f", {row.non_2xx:,} NOT 2xx" if row.non_2xx else "")
-                )
-            log = server.log_tail(5)
+                log = server.log_tail(5)
+            cancel_queries(os.environ["DATABASE_URL"])
+            queries, kilobytes, in_process_ms, _bodies = measured[page]
+            row = Row(
+                page=page,
+                mode=mode,
+                urls=len(paths),
+                requests=numbers["requests"],
+                seconds=numbers["duration_us"] / 1e6,
+                p50_ms=numbers["p50_us"] / 1000,
+                p99_ms=numbers["p99_us"] / 1000,
+                non_2xx=numbers["non_2xx"] + len(failures.get(page, [])),
+                socket_errors=sum(numbers[k] for k in ("connect", "read", "write", "timeout")),
+                queries=queries,
+                kilobytes=kilobytes,
+                in_process_ms=in_process_ms,
+            )
+            rows.append(row)
+            say(
+                f"    {row.rate:,.0f} req/s, p50 {row.p50_ms:.1f} ms, p99 {row.p99_ms:.1f} ms"
+                + (f", {row.non_2xx:,} NOT 2xx" if row.non_2xx else "")
+                + (f", {row.socket_errors:,} socket errors (timeouts)" if row.socket_errors else "")
+            )
         phases[f"{mode} mode"] = time.monotonic() - mark
         if log.strip():
             say(f"[{mode}] last lines of the gunicorn log:\n{log}")
@@ -397,7 +404,9 @@ def run(config, work, prepare_only=False):
         "without concurrency; `× fortunes` this rate over the fortunes rate of the same mode "
         "(**slow** below 0.25).",
         "Modes: `uncached` serves without `REDIS_URL`; `warm` serves with `REDIS_URL` set to a flushed "
-        "Redis database, after one request to every URL.",
+        "Redis database, after one request to every URL. Each page type is measured on a freshly "
+        "started gunicorn (after a few untimed requests), so requests left queued by a slow page "
+        "are not served during the next one. `socket errors` are mostly wrk's 10 s timeouts.",
         f"`static` is a page-sized file ({size / 1024:.1f} kB, the median meeting page) "
         "served by WhiteNoise.",
     ]
