@@ -148,8 +148,13 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is reported as a failure, not followed
 
 
-def request_every_url(base, urls):
-    """GET each path once (4 at a time); returns ``{page type: [(path, status or error), …]}`` of failures."""
+def request_every_url(base, urls, seconds=None):
+    """GET each path once, 4 at a time; returns ``({page type: [(path, status), …]} of failures, requested)``.
+
+    With ``seconds``, each page type stops being requested after that long (a list page that
+    takes seconds would otherwise make the pass last for hours); ``requested`` counts the
+    paths requested for each page type.
+    """
     opener = urllib.request.build_opener(_NoRedirects)
 
     def fetch(path):
@@ -162,13 +167,20 @@ def request_every_url(base, urls):
         except (urllib.error.URLError, OSError) as error:
             return repr(error)
 
-    failures = {}
+    failures, requested = {}, {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         for page, paths in urls.items():
-            for path, status in zip(paths, pool.map(fetch, paths), strict=True):
-                if status != 200:
+            deadline = None if seconds is None else time.monotonic() + seconds
+
+            def fetch_in_time(path, deadline=deadline):
+                return None if deadline and time.monotonic() > deadline else fetch(path)
+
+            statuses = list(pool.map(fetch_in_time, paths))
+            requested[page] = sum(status is not None for status in statuses)
+            for path, status in zip(paths, statuses, strict=True):
+                if status not in (200, None):
                     failures.setdefault(page, []).append((path, status))
-    return failures
+    return failures, requested
 
 
 def run_wrk(wrk, base, url_file, duration):

@@ -50,7 +50,7 @@ BENCH_DIR = BASE_DIR / "bench"
 RESULTS = BENCH_DIR / "results" / "latest.md"
 SCALES = ("tiny", "small", "medium", "large")
 MODES = ("uncached", "warm")
-SAMPLE_URLS = 5  # URLs per page type whose queries are counted in-process
+SAMPLE_URLS = 3  # URLs per page type whose queries are counted in-process
 STATIC_SAMPLE = "bench/page-sized.html"
 
 
@@ -136,8 +136,8 @@ def measure_in_process(urls):
     measured = {}
     for page, paths in urls.items():
         counts, sizes, times, bodies = [], [], [], []
+        client.get(paths[0])  # templates and caches of this page type are loaded before timing
         for path in paths[:SAMPLE_URLS]:
-            client.get(path)  # templates and caches of this page type are loaded before timing
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = client.get(path)
@@ -319,7 +319,7 @@ def run(config, work, prepare_only=False):
         url_files[page] = work / f"urls-{page}.txt"
         url_files[page].write_text("\n".join(paths) + "\n")
 
-    rows = []
+    rows, warm_notes = [], []
     for mode in config.modes:
         env = {**os.environ, "PYTHONPATH": str(BASE_DIR)}
         if mode == "warm":
@@ -334,19 +334,24 @@ def run(config, work, prepare_only=False):
         if mode == "warm":
             with Server(env, log_path) as server:
                 say(f"[{mode}] gunicorn on {server.base}; warming up: requesting every URL once …")
-                failures = request_every_url(server.base, urls)
+                failures, warmed = request_every_url(server.base, urls, seconds=config.duration)
                 report_failures(mode, failures)
+                warm_notes.append(
+                    f"Warm-up ({config.duration} s at most per page type), URLs requested: "
+                    + ", ".join(f"{page} {warmed[page]:,} of {len(urls[page]):,}" for page in urls)
+                    + "."
+                )
             cancel_queries(os.environ["DATABASE_URL"])
         for page, paths in urls.items():
             # A fresh gunicorn for each page type: requests a slow page leaves queued when
             # wrk stops must not be served during the next page type's measurement.
             with Server(env, log_path) as server:
-                request_every_url(server.base, {page: paths[: WORKERS * 2]})  # load each worker's code
+                request_every_url(server.base, {page: paths[: WORKERS * 2]})  # untimed: loads each worker
                 say(f"[{mode}] wrk {page} ({len(paths)} URLs, {config.duration} s) …")
                 numbers = run_wrk(wrk, server.base, url_files[page], config.duration)
                 if numbers["non_2xx"] and page not in failures:
                     # Name the failing URLs, so the report says which ones to look at.
-                    report_failures(mode, request_every_url(server.base, {page: paths}))
+                    report_failures(mode, request_every_url(server.base, {page: paths}, seconds=60)[0])
                 log = server.log_tail(5)
             cancel_queries(os.environ["DATABASE_URL"])
             queries, kilobytes, in_process_ms, _bodies = measured[page]
@@ -409,6 +414,7 @@ def run(config, work, prepare_only=False):
         "are not served during the next one. `socket errors` are mostly wrk's 10 s timeouts.",
         f"`static` is a page-sized file ({size / 1024:.1f} kB, the median meeting page) "
         "served by WhiteNoise.",
+        *warm_notes,
     ]
     report = format_report(rows, title=f"Benchmark: {config.scale} scale", facts=facts, notes=notes)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
