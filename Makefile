@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install install-dev bench-articles clean
+.PHONY: run test lint format migrations-check install install-dev bench-articles bench clean
 
 # The stamp files make repeat runs skip the install unless pyproject.toml changed.
 $(BIN)/python:
@@ -50,6 +50,13 @@ migrations-check: install-dev
 # Time per article for cleaning, extraction and drafting, on the test articles.
 bench-articles: install
 	DEBUG=1 $(BIN)/python -m meetings.articles.benchmark
+
+# Requests per second of every public page type through gunicorn on PostgreSQL, measured with
+# wrk (installed with apt-get when missing) and compared with a minimal "fortunes" page.
+# BENCH_SCALE=tiny|small|medium|large (default large), BENCH_DURATION=seconds per page type.
+# The table goes to bench/results/latest.md; see bench/run.py.
+bench: install
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles

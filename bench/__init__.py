@@ -1,0 +1,1 @@
+"""The load benchmark of the public pages (``make bench``): settings, the fortunes floor, the driver."""

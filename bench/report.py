@@ -1,0 +1,85 @@
+"""The results of a run as markdown: one table row per page type and mode, then how it was measured."""
+
+from dataclasses import dataclass
+
+FLOOR = "fortunes"
+SLOW = 0.25  # a page below this share of the fortunes rate is marked as slow
+
+
+@dataclass
+class Row:
+    """What wrk and the in-process pass measured for one page type in one mode."""
+
+    page: str
+    mode: str
+    urls: int
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+    queries: str = "–"  # e.g. "7" or "6–9" over the sampled URLs
+    kilobytes: float | None = None
+    in_process_ms: float | None = None  # median time of one request in-process, without concurrency
+
+    @property
+    def rate(self):
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def ratios(rows):
+    """``{(page, mode): rate / the fortunes rate of the same mode}``; None where there is no floor."""
+    floors = {row.mode: row.rate for row in rows if row.page == FLOOR}
+    return {
+        (row.page, row.mode): (row.rate / floors[row.mode] if floors.get(row.mode) else None) for row in rows
+    }
+
+
+def problems(rows):
+    """One line per row with failed responses, socket errors or no response at all; empty when all is well."""
+    lines = []
+    for row in rows:
+        if row.non_2xx or row.socket_errors:
+            lines.append(
+                f"{row.page} ({row.mode}): {row.non_2xx:,} responses not 2xx, "
+                f"{row.socket_errors:,} socket errors"
+            )
+        elif not row.requests:
+            lines.append(f"{row.page} ({row.mode}): no request completed")
+    return lines
+
+
+def format_table(rows):
+    """The markdown table: rate, latency, failures, queries, size, time alone, share of the fortunes rate."""
+    shares = ratios(rows)
+    lines = [
+        "| page | mode | URLs | req/s | p50 ms | p99 ms | non-2xx | socket errors | queries | kB "
+        "| in-process ms | × fortunes |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in rows:
+        share = shares[(row.page, row.mode)]
+        share_text = "–" if share is None else f"{share:.2f}" + (" **slow**" if share < SLOW else "")
+        failures = f"**{row.non_2xx:,}**" if row.non_2xx else "0"
+        errors = f"**{row.socket_errors:,}**" if row.socket_errors else "0"
+        size = "–" if row.kilobytes is None else f"{row.kilobytes:.1f}"
+        alone = "–" if row.in_process_ms is None else f"{row.in_process_ms:.1f}"
+        lines.append(
+            f"| {row.page} | {row.mode} | {row.urls:,} | {row.rate:,.0f} "
+            f"| {row.p50_ms:.1f} | {row.p99_ms:.1f} | {failures} | {errors} "
+            f"| {row.queries} | {size} | {alone} | {share_text} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def format_report(rows, *, title, facts, notes=()):
+    """The whole results file: a title, the table, any failures in bold, then ``facts`` as a list."""
+    parts = [f"# {title}\n", format_table(rows)]
+    failed = problems(rows)
+    if failed:
+        parts.append("**Some requests failed:**\n\n" + "\n".join(f"- {line}" for line in failed) + "\n")
+    parts.append("\n".join(f"- {name}: {value}" for name, value in facts.items()) + "\n")
+    if notes:
+        parts.append("\n".join(notes) + "\n")
+    return "\n".join(parts)

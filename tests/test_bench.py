@@ -1,0 +1,143 @@
+"""The parts of `make bench` that need no server: the URL lists, the results table, the floor page."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import modify_settings, override_settings
+
+from bench.pages import PAGE_TYPES, build_urls
+from bench.report import Row, format_report, format_table, problems, ratios
+
+
+@pytest.fixture
+def synthetic(db):
+    call_command("generate_synthetic", "--scale", "tiny", "--seed", "1", verbosity=0)
+
+
+def test_every_page_type_gets_distinct_urls_that_answer(synthetic, client):
+    urls = build_urls(count=20, seed=1)
+
+    assert list(urls) == PAGE_TYPES
+    assert urls["home"] == ["/"]
+    for page, paths in urls.items():
+        assert paths, page
+        assert len(paths) == len(set(paths)), page
+        for path in paths:
+            assert client.get(path).status_code == 200, path
+
+
+def test_detail_urls_are_a_sample_of_the_published_records(synthetic):
+    urls = build_urls(count=5, seed=1)
+
+    assert len(urls["meeting-detail"]) == 5
+    assert all(re.fullmatch(r"/meetings/syn-[\w-]+/", path) for path in urls["meeting-detail"])
+    assert all(re.fullmatch(r"/meetings/syn-[\w-]+/changes/", path) for path in urls["meeting-changes"])
+    assert all(re.fullmatch(r"/companies/syn-[\w-]+/", path) for path in urls["company-detail"])
+    assert all(re.fullmatch(r"/commitments/syn-[\w-]+/\d+/", path) for path in urls["commitment-detail"])
+
+
+def test_list_urls_combine_filters_and_page_numbers(synthetic):
+    urls = build_urls(count=40, seed=1)
+
+    queries = [parse_qs(urlsplit(path).query) for path in urls["commitment-list"]]
+    used = {name for query in queries for name in query}
+    assert {"q", "company", "meeting", "industry", "status"} <= used
+    assert any(len(query) >= 2 for query in queries)
+    assert any("page" in query and int(query["page"][0]) > 1 for query in queries)
+    assert {"q", "industry", "organizer", "company", "year"} <= {
+        name for path in urls["meeting-list"] for name in parse_qs(urlsplit(path).query)
+    }
+    assert {"q", "industry", "province"} <= {
+        name for path in urls["company-list"] for name in parse_qs(urlsplit(path).query)
+    }
+
+
+def test_the_same_seed_gives_the_same_urls(synthetic):
+    assert build_urls(count=15, seed=3) == build_urls(count=15, seed=3)
+    assert build_urls(count=15, seed=3) != build_urls(count=15, seed=4)
+
+
+def _row(page, mode="uncached", requests=1000, **kwargs):
+    values = {"urls": 1, "seconds": 10.0, "p50_ms": 4.0, "p99_ms": 9.5, "non_2xx": 0, "socket_errors": 0}
+    return Row(page=page, mode=mode, requests=requests, **{**values, **kwargs})
+
+
+def test_the_table_gives_each_page_its_share_of_the_fortunes_rate():
+    rows = [
+        _row("fortunes", requests=20000, queries="1", kilobytes=1.1, in_process_ms=0.84),
+        _row(
+            "meeting-detail",
+            urls=300,
+            requests=4000,
+            p50_ms=38.25,
+            p99_ms=120.0,
+            queries="7",
+            kilobytes=29.06,
+        ),
+        _row("company-list", urls=300, requests=6000, queries="3–4"),
+        _row("fortunes", mode="warm", requests=10000),
+        _row("company-list", mode="warm", requests=6000),
+    ]
+
+    table = format_table(rows).splitlines()
+
+    assert table[0].startswith("| page | mode | URLs | req/s | p50 ms | p99 ms | non-2xx |")
+    assert table[2] == "| fortunes | uncached | 1 | 2,000 | 4.0 | 9.5 | 0 | 0 | 1 | 1.1 | 0.8 | 1.00 |"
+    assert table[3] == (
+        "| meeting-detail | uncached | 300 | 400 | 38.2 | 120.0 | 0 | 0 | 7 | 29.1 | – | 0.20 **slow** |"
+    )
+    assert table[4] == "| company-list | uncached | 300 | 600 | 4.0 | 9.5 | 0 | 0 | 3–4 | – | – | 0.30 |"
+    assert table[6].endswith("| 0.60 |")  # against the warm fortunes rate, not the uncached one
+    assert ratios(rows)[("company-list", "warm")] == pytest.approx(0.6)
+
+
+def test_failed_responses_are_shown_in_bold_and_listed():
+    rows = [_row("fortunes"), _row("company-detail", non_2xx=12, socket_errors=3)]
+
+    report = format_report(rows, title="Benchmark", facts={"Scale": "tiny"})
+
+    assert "| **12** | **3** |" in report
+    assert "**Some requests failed:**" in report
+    assert "- company-detail (uncached): 12 responses not 2xx, 3 socket errors" in report
+    assert "- Scale: tiny" in report
+    assert problems([_row("fortunes")]) == []
+
+
+def test_a_page_type_that_completed_no_request_is_a_problem():
+    assert problems([_row("fortunes"), _row("home", requests=0)]) == ["home (uncached): no request completed"]
+
+
+def test_without_a_fortunes_row_there_is_no_share():
+    assert format_table([_row("home")]).splitlines()[2].endswith("| – |")
+
+
+@pytest.fixture
+def bench_app(transactional_db):
+    """The bench app installed and migrated, and its URLs in use, as under bench.settings."""
+    with modify_settings(INSTALLED_APPS={"append": "bench"}), override_settings(ROOT_URLCONF="bench.urls"):
+        call_command("migrate", "bench", verbosity=0)
+        yield
+        call_command("migrate", "bench", "zero", verbosity=0)
+
+
+def test_fortunes_lists_thirteen_sorted_and_escaped_rows(bench_app, client):
+    response = client.get("/bench/fortunes/")
+
+    assert response.status_code == 200
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td></tr>", response.content.decode())
+    assert len(rows) == 13
+    messages = [message for _id, message in rows]
+    assert ("0", "Additional fortune added at request time.") in rows
+    assert "&lt;script&gt;alert(&#x27;this should be escaped&#x27;);&lt;/script&gt;" in messages
+    assert "Fortune: &quot;quotes&quot; &amp; &lt;ampersands&gt; survive the template." in messages
+    assert "共識不是結論,而是起點。" in messages
+    assert "<script>" not in response.content.decode()
+    unescaped = [m.replace("&lt;", "<").replace("&quot;", '"').replace("&#x27;", "'") for m in messages]
+    unescaped = [m.replace("&gt;", ">").replace("&amp;", "&") for m in unescaped]
+    assert unescaped == sorted(unescaped)
+
+
+def test_the_project_urls_stay_without_the_fortunes_page(client, db):
+    assert client.get("/bench/fortunes/").status_code == 404
