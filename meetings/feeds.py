@@ -8,7 +8,7 @@ updated, not as a new entry.
 """
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -18,7 +18,8 @@ from django.utils.html import escape
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Evidence, Meeting, Organization, Participation, Pledge
+from .counting import correlated_count
+from .models import Commitment, Evidence, Meeting, Organization, Participation, Pledge
 
 LIMIT = 50
 
@@ -51,7 +52,7 @@ def published_meetings():
     return (
         Meeting.objects.published()
         .select_related("organizer")
-        .annotate(commitment_count=Count("commitments"))
+        .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .order_by("-updated_at", "-pk")
     )
 

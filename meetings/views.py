@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import exports
+from .counting import correlated_count
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
 from .models import (
@@ -43,7 +44,7 @@ def home(request):
     meetings = (
         Meeting.objects.published()
         .select_related("organizer")
-        .annotate(commitment_count=Count("commitments"))
+        .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .newest_first()[:5]
     )
     evidence = (
@@ -62,7 +63,7 @@ def _meetings(request):
         Meeting.objects.published()
         .select_related("organizer")
         .prefetch_related("industries")
-        .annotate(commitment_count=Count("commitments"))
+        .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .newest_first()
     )
     return MeetingFilter(request.GET, queryset=meetings, request=request)
@@ -123,17 +124,6 @@ def _pledge_matrix(companies, commitments):
     return [(org, [pledged.get((org.pk, c.number)) for c in commitments]) for org in organizations]
 
 
-def _count(rows, organization_field="organization"):
-    """A correlated COUNT(*) of ``rows`` belonging to the outer organization."""
-    counted = (
-        rows.filter(**{organization_field: OuterRef("pk")})
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-    return Subquery(counted, output_field=IntegerField())
-
-
 def _companies(request):
     companies = (
         Organization.objects.companies()
@@ -141,8 +131,8 @@ def _companies(request):
         .annotate(
             # One subquery per count: joining participations and pledges in one query
             # multiplies rows (a company in 200 meetings with 1,000 pledges gives 200,000).
-            meeting_count=_count(Participation.objects.filter(meeting__status=PUBLISHED)),
-            pledge_count=_count(Pledge.objects.filter(commitment__meeting__status=PUBLISHED)),
+            meeting_count=correlated_count(Participation.objects.filter(meeting__status=PUBLISHED)),
+            pledge_count=correlated_count(Pledge.objects.filter(commitment__meeting__status=PUBLISHED)),
         )
         .order_by("name_en", "name")
     )
