@@ -6,6 +6,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Consensus record"
 
     def ready(self):
-        from . import cache
+        from . import cache, public
 
         cache.connect_signals()
+        public.connect_signals()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .models import ActionItem, Attendance, Commitment, Evidence, Meeting, Participation, Pledge
 
 # Bookkeeping, not content: never shown as a correction.
-_IGNORED = {"id", "created_at", "updated_at", "recorded_at", "status", "status_as_of"}
+_IGNORED = {"id", "created_at", "updated_at", "recorded_at", "status", "status_as_of", "is_public"}
 
 
 @dataclass

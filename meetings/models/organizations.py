@@ -34,17 +34,11 @@ class OrganizationQuerySet(models.QuerySet):
     def public(self):
         """Organizations linked to at least one published meeting (or a branch of one that is).
 
-        Drafts stay private, so an organization known only from a draft is not shown.
+        Drafts stay private, so an organization known only from a draft is not shown. Reads
+        the stored ``is_public`` flag, which ``meetings.public.refresh_public`` keeps equal
+        to ``public_condition()``.
         """
-        from .meetings import Meeting, Participation
-
-        published = Meeting.Status.PUBLISHED
-        took_part = Participation.objects.filter(organization=OuterRef("pk"), meeting__status=published)
-        convened = Meeting.objects.filter(organizer=OuterRef("pk"), status=published)
-        branch_took_part = Participation.objects.filter(
-            organization__parent=OuterRef("pk"), meeting__status=published
-        )
-        return self.filter(Exists(took_part) | Exists(convened) | Exists(branch_took_part))
+        return self.filter(is_public=True)
 
 
 class Organization(models.Model):
@@ -80,15 +74,26 @@ class Organization(models.Model):
     )
     province = models.CharField(max_length=20, choices=Province.choices, blank=True)
     notes = models.TextField(blank=True)
+    # Derived, never entered: linked to a published meeting (see OrganizationQuerySet.public).
+    # Stored because the three EXISTS behind it took seconds over 20,000 organizations.
+    is_public = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public"])
 
     class Meta:
         ordering = ["name_en", "name"]
+        indexes = [
+            # /companies/ and the company filters: public companies in name order, a page at a time.
+            models.Index(
+                fields=["name_en", "name"],
+                condition=Q(kind="company", is_public=True),
+                name="organization_public_companies",
+            ),
+        ]
         constraints = [
             # Branch names repeat across associations ("輕金屬部"), so a name is
             # unique among top-level organizations and within one parent.
@@ -119,6 +124,19 @@ class Organization(models.Model):
                 raise ValidationError({"parent": "An organization cannot be its own parent or ancestor."})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+
+    @staticmethod
+    def public_condition():
+        """The rule behind ``is_public``, as a filter condition on organizations."""
+        from .meetings import Meeting, Participation
+
+        published = Meeting.Status.PUBLISHED
+        took_part = Participation.objects.filter(organization=OuterRef("pk"), meeting__status=published)
+        convened = Meeting.objects.filter(organizer=OuterRef("pk"), status=published)
+        branch_took_part = Participation.objects.filter(
+            organization__parent=OuterRef("pk"), meeting__status=published
+        )
+        return Exists(took_part) | Exists(convened) | Exists(branch_took_part)
 
 
 class OrganizationAlias(models.Model):

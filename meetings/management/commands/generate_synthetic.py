@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
 from meetings import cache as page_cache
+from meetings.public import refresh_public
 from meetings.synthetic import PREFIX, SCALES, Generator, delete_synthetic, synthetic_exists
 
 
@@ -49,6 +50,8 @@ class Command(BaseCommand):
                     ) from None
                 report(f"deleted {deleted:,} synthetic rows")
             counts, seconds = Generator(scale, seed=seed, report=report).run()
-            page_cache.bump_after_commit()  # bulk inserts send no signals
+            # Bulk inserts send no signals: derive what the signals would have kept.
+            refresh_public()
+            page_cache.bump_after_commit()
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         report(f"Generated {scale} (seed {seed}) in {seconds:.1f} s: {summary}.")
