@@ -17,10 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .models import Evidence
+from .models import Evidence, Meeting, Participation, Pledge
 from .partial_dates import format_partial
 
 CHUNK = 1000
@@ -102,18 +103,38 @@ COMPANY_COLUMNS = [
 ]
 
 
+def _published_counts(rows, organization_ids):
+    """``{organization id: number of rows}`` for rows of published meetings; one grouped query."""
+    counted = (
+        rows.filter(organization_id__in=organization_ids).values("organization_id").annotate(n=Count("pk"))
+    )
+    return {row["organization_id"]: row["n"] for row in counted.order_by()}
+
+
 def company_rows(companies, absolute):
-    for company in companies.iterator(chunk_size=CHUNK):
-        yield {
-            "organization_slug": company.slug,
-            "name": company.name,
-            "name_en": company.name_en,
-            "name_en_official": company.name_en_official,
-            "province": company.province or None,
-            "meeting_count": company.meeting_count,
-            "pledge_count": company.pledge_count,
-            "organization_url": absolute(company.get_absolute_url()),
-        }
+    """One row per company; the counts for a chunk of companies in one grouped query each."""
+    published = Meeting.Status.PUBLISHED
+    participations = Participation.objects.filter(meeting__status=published)
+    pledges = Pledge.objects.filter(commitment__meeting__status=published)
+    for chunk in _chunks(companies.iterator(chunk_size=CHUNK)):
+        ids = [company.pk for company in chunk]
+        meeting_counts = _published_counts(participations, ids)
+        pledge_counts = _published_counts(pledges, ids)
+        for company in chunk:
+            yield _company_row(company, meeting_counts, pledge_counts, absolute)
+
+
+def _company_row(company, meeting_counts, pledge_counts, absolute):
+    return {
+        "organization_slug": company.slug,
+        "name": company.name,
+        "name_en": company.name_en,
+        "name_en_official": company.name_en_official,
+        "province": company.province or None,
+        "meeting_count": meeting_counts.get(company.pk, 0),
+        "pledge_count": pledge_counts.get(company.pk, 0),
+        "organization_url": absolute(company.get_absolute_url()),
+    }
 
 
 # -- commitments: one row per pledge ----------------------------------------------------

@@ -125,22 +125,18 @@ def _pledge_matrix(companies, commitments):
 
 
 def _companies(request):
-    companies = (
-        Organization.objects.companies()
-        .public()
-        .annotate(
-            # One subquery per count: joining participations and pledges in one query
-            # multiplies rows (a company in 200 meetings with 1,000 pledges gives 200,000).
-            meeting_count=correlated_count(Participation.objects.filter(meeting__status=PUBLISHED)),
-            pledge_count=correlated_count(Pledge.objects.filter(commitment__meeting__status=PUBLISHED)),
-        )
-        .order_by("name_en", "name")
-    )
+    companies = Organization.objects.companies().public().order_by("name_en", "name")
     return CompanyFilter(request.GET, queryset=companies, request=request)
 
 
 def company_list(request):
     filterset = _companies(request)
+    filterset.queryset = filterset.queryset.annotate(
+        # One subquery per count, computed for the page shown: joining participations and
+        # pledges in one query multiplies rows (200 meetings with 1,000 pledges give 200,000).
+        meeting_count=correlated_count(Participation.objects.filter(meeting__status=PUBLISHED)),
+        pledge_count=correlated_count(Pledge.objects.filter(commitment__meeting__status=PUBLISHED)),
+    )
     page = _filtered_page(request, filterset)
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
