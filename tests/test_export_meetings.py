@@ -26,7 +26,6 @@ from meetings.models import (
     Pledge,
     Verdict,
 )
-from tests.conftest import FOUNDING_FILE
 from tests.factories import (
     make_evidence,
     make_industry,
@@ -225,7 +224,7 @@ def test_it_refuses_a_directory_that_is_not_empty(founding_record, tmp_path):
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
 
-    with pytest.raises(CommandError, match="(?s)is not empty.*Nothing was written"):
+    with pytest.raises(CommandError, match=r"(?s)is not empty.*Nothing was written"):
         export(out)
     with pytest.raises(CommandError, match="holds more than an export"):
         export(out, "--replace")
