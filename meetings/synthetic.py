@@ -584,13 +584,19 @@ class Generator:
     def _people(self):
         rng = self.rng
         n = max(10, self.scale.organizations // 4)
-        self.people = []
+        self.people, used = [], set()
         for _ in range(n):
-            surname = rng.choice(SURNAMES)
-            given = rng.sample(CORE, rng.choice((1, 2, 2)))
+            # Imports (and exports) tell people apart by name, so no two share one.
+            for attempt in itertools.count():
+                surname = rng.choice(SURNAMES)
+                given = rng.sample(CORE, rng.choice((1, 2, 2)) if attempt < 50 else 3)
+                name = surname[0] + "".join(c[0] for c in given)
+                if name not in used:
+                    break
+            used.add(name)
             self.people.append(
                 Person(
-                    name=surname[0] + "".join(c[0] for c in given),
+                    name=name,
                     name_en=f"{surname[2]} {''.join(c[2] for c in given).capitalize()}",
                     notes=MARKER,
                 )

@@ -57,7 +57,8 @@ class ImportResult:
             items = [_plural(self.counts[verb, noun], noun) for noun in _NOUNS if self.counts[verb, noun]]
             if items:
                 clauses.append(f"{verb} " + ", ".join(items))
-        return f"{self.label}: {self.meeting.slug}: " + ("; ".join(clauses) or "no changes")
+        subject = self.meeting.slug if self.meeting else "records without a meeting"
+        return f"{self.label}: {subject}: " + ("; ".join(clauses) or "no changes")
 
 
 class ImportFailed(Exception):

@@ -116,7 +116,9 @@ def parse_import_text(raw, *, label):
     try:
         parsed = ImportFile.model_validate(data)
     except SchemaError as error:
-        raise ImportProblem(label, [_describe(e) for e in error.errors()]) from None
+        # One series written as a mapping is checked as a list of one: name it as written.
+        single = isinstance(data.get("series"), dict)
+        raise ImportProblem(label, [_describe(e, single_series=single) for e in error.errors()]) from None
     problems = parsed.problems()
     if problems:
         raise ImportProblem(label, problems)
@@ -140,8 +142,10 @@ _MESSAGES = {
 }
 
 
-def _describe(error):
+def _describe(error, *, single_series=False):
     loc = error["loc"]
+    if single_series and loc[:2] == ("series", 0):
+        loc = ("series", *loc[2:])
     where = ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in loc)
     where = where.replace(".[", "[")
     kind = error["type"]

@@ -140,9 +140,20 @@ class MeetingIn(Strict):
     edition: int | None = Field(None, ge=1, le=32767, strict=True)
 
 
+def _one_or_a_list(value):
+    """A single mapping is a list of one: most files declare one series."""
+    return [value] if isinstance(value, dict) else value
+
+
+# The sections a file without a ``meeting`` may hold: records shared by many meetings.
+SHARED_SECTIONS = ("industries", "organizations", "people", "series", "sources")
+
+
 class ImportFile(Strict):
-    meeting: MeetingIn
-    series: SeriesIn | None = None
+    # Without a meeting, a file holds only shared records (SHARED_SECTIONS), such as an
+    # organization no meeting refers to yet; export_meetings writes such a file.
+    meeting: MeetingIn | None = None
+    series: Annotated[list[SeriesIn], BeforeValidator(_one_or_a_list)] = []
     industries: list[IndustryIn] = []
     organizations: list[OrganizationIn] = []
     people: list[PersonIn] = []
@@ -158,7 +169,21 @@ class ImportFile(Strict):
     def problems(self):
         """Every rule between fields that the database is not needed for, as 'where: what'."""
         problems = []
+        if self.meeting is None:
+            problems += [
+                f"{name}: only a file with a meeting: section can have {name}"
+                for name in type(self).model_fields
+                if name not in ("meeting", *SHARED_SECTIONS) and getattr(self, name)
+            ]
+            if not any(getattr(self, name) for name in SHARED_SECTIONS):
+                problems.append("meeting: required field is missing")
+            problems += [
+                f"sources[{i}].quote: a file without a meeting has no quotes for its sources"
+                for i, source in enumerate(self.sources)
+                if source.quote
+            ]
         problems += unique([c.number for c in self.commitments], "commitments", "number")
+        problems += unique([s.slug for s in self.series], "series", "slug")
         problems += unique([o.slug for o in self.organizations], "organizations", "slug")
         problems += unique([(o.parent, o.name) for o in self.organizations], "organizations", "name")
         problems += unique([p.organization for p in self.participants], "participants", "organization")
@@ -166,7 +191,7 @@ class ImportFile(Strict):
         problems += unique([p.name for p in self.people], "people", "name")
         problems += unique([i.slug for i in self.industries], "industries", "slug")
         problems += _shared_names(self.organizations)
-        if self.meeting.edition is not None and not self.meeting.series:
+        if self.meeting and self.meeting.edition is not None and not self.meeting.series:
             problems.append("meeting.edition: an edition needs meeting.series, the series it belongs to")
         for i, source in enumerate(self.sources):
             if not source.reports_meeting and source.quote:

@@ -90,8 +90,9 @@ class TrackingWriter:
         self.meeting, self.commitments, self.sources = meeting, commitments, sources
         for i, item in enumerate(self.data.action_items):
             self._write_item(f"action_items[{i}]", item)
-        for i, entry in enumerate(self.data.evidence):
-            self._write_entry(f"evidence[{i}]", entry)
+        self.entries = {}
+        for i in range(len(self.data.evidence)):
+            self._write_entry(i)
         reviewed = set()
         for i, review in enumerate(self.data.reviews):
             reviewed.add(self._write_review(f"reviews[{i}]", review).commitment_id)
@@ -101,8 +102,11 @@ class TrackingWriter:
         # occurrence was met.
         affected = set(meeting.commitments.values_list("pk", flat=True)) | reviewed
         series = {meeting.series_id, series_before}
-        if self.data.series:
-            series.add(MeetingSeries.objects.get(slug=self.data.series.slug).pk)
+        series |= set(
+            MeetingSeries.objects.filter(slug__in=[s.slug for s in self.data.series]).values_list(
+                "pk", flat=True
+            )
+        )
         affected |= status.commitments_affected_by_series(series)
         self.recorder.counts["updated", "pledgestatus"] += status.refresh_pledge_statuses(affected)
 
@@ -127,7 +131,11 @@ class TrackingWriter:
         lookup = {"commitment": commitment, "position": item.position}
         return self.recorder.save(ActionItem, where, lookup, values, item)
 
-    def _write_entry(self, where, entry):
+    def _write_entry(self, i):
+        """Write evidence[i] (after the entry it corrects, which may come later in the file)."""
+        if i in self.entries:
+            return self.entries[i]
+        where, entry = f"evidence[{i}]", self.data.evidence[i]
         lookup = {
             **self._subject(where, entry.about),
             "occurrence": entry.occurrence,
@@ -136,10 +144,20 @@ class TrackingWriter:
             "source": self._source(entry.source),
             "quote": entry.quote,
         }
-        if Evidence.objects.filter(**lookup).exists():
-            return  # already recorded; evidence is never updated
-        values = {**lookup, "summary_en": entry.summary_en, "reason": entry.reason}
-        self.recorder.create(Evidence, where, values)
+        if entry.supersedes is not None:
+            lookup["supersedes"] = self._write_entry(entry.supersedes)
+        if entry.recorded_at is not None:
+            lookup["recorded_at"] = entry.recorded_at
+        found = Evidence.objects.filter(**lookup).order_by("pk").first()
+        if found is None:  # evidence is never updated: a recorded entry is left as it is
+            values = {**lookup, "summary_en": entry.summary_en, "reason": entry.reason}
+            found = self.recorder.create(Evidence, where, values)
+            if entry.recorded_at is not None:
+                # recorded_at is set on saving (auto_now_add); the file's time replaces the clock's.
+                Evidence.objects.filter(pk=found.pk).update(recorded_at=entry.recorded_at)
+                found.recorded_at = entry.recorded_at
+        self.entries[i] = found
+        return found
 
     def _subject(self, where, about):
         commitment = self._commitment(about.commitment_number)

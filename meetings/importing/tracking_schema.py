@@ -8,7 +8,7 @@ number; a review refers to an earlier meeting's commitment by that meeting's slu
 import re
 from typing import Annotated
 
-from pydantic import Field, PlainValidator
+from pydantic import AwareDatetime, Field, PlainValidator
 
 from ..models import ActionItem, CommitmentReview, Evidence, Verdict
 from .fields import (
@@ -31,6 +31,7 @@ class SeriesIn(Strict):
     name: Required = Field(max_length=300)
     name_en: Text = Field("", max_length=300)
     organizer: Text = ""
+    notes: Text = ""
 
 
 class ActionItemIn(Strict):
@@ -96,6 +97,11 @@ class EvidenceIn(Strict):
     reason: Text = ""
     source: SourceRef
     quote: Required
+    # The position (from 0) in this file's evidence of the entry this one corrects.
+    supersedes: Annotated[int, Field(ge=0, strict=True)] | None = None
+    # When the entry was recorded; the later-recorded of two entries on one day wins.
+    # Left out, it is the time of the import, so entries are recorded in file order.
+    recorded_at: AwareDatetime | None = None
 
 
 class ReviewedRef(Strict):
@@ -142,7 +148,7 @@ def _item_problems(items):
 
 
 def _evidence_problems(file):
-    problems, seen = [], {}
+    problems, seen, corrected = [], {}, {}
     for i, entry in enumerate(file.evidence):
         where = f"evidence[{i}]"
         if len(entry.about.given) != 1:
@@ -160,6 +166,8 @@ def _evidence_problems(file):
                 f"{where}.source: there is no sources[{entry.source}]; the file lists "
                 f"{count} source{'' if count == 1 else 's'}, counted from 0"
             )
+        if entry.supersedes is not None:
+            problems += _supersedes_problems(file.evidence, i, entry, corrected)
         key = entry.model_dump_json(exclude={"summary_en", "reason"})
         if key in seen:
             problems.append(f"{where}: the same entry as evidence[{seen[key]}]")
@@ -167,12 +175,31 @@ def _evidence_problems(file):
     return problems
 
 
+def _supersedes_problems(entries, i, entry, corrected):
+    where, target = f"evidence[{i}].supersedes", entry.supersedes
+    if target >= len(entries):
+        return [f"{where}: there is no evidence[{target}]; the file lists {len(entries)}, counted from 0"]
+    if target == i:
+        return [f"{where}: an entry cannot correct itself"]
+    if target in corrected:
+        return [f"{where}: evidence[{target}] is already corrected by evidence[{corrected[target]}]"]
+    corrected[target] = i
+    # A chain of corrections must end: evidence[0] correcting [1] correcting [0] is refused.
+    seen, step = {i}, target
+    while step is not None and step < len(entries):
+        if step in seen:
+            return [f"{where}: the corrections form a loop"]
+        seen.add(step)
+        step = entries[step].supersedes
+    return []
+
+
 def _review_problems(file):
     problems, seen = [], {}
     for i, review in enumerate(file.reviews):
         where = f"reviews[{i}]"
         ref = review.commitment
-        if ref.meeting == file.meeting.slug:
+        if file.meeting and ref.meeting == file.meeting.slug:
             problems.append(
                 f"{where}.commitment.meeting: a meeting reviews the points of an earlier meeting, not its own"
             )

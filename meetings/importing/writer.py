@@ -39,9 +39,9 @@ class MeetingWriter:
     def check(self):
         d = self.data
         problems = []
-        refs = [("meeting.organizer", d.meeting.organizer)]
-        if d.series and d.series.organizer:
-            refs.append(("series.organizer", d.series.organizer))
+        refs = [("meeting.organizer", d.meeting.organizer)] if d.meeting else []
+        where = "series" if len(d.series) == 1 else "series[{}]"
+        refs += [(where.format(i) + ".organizer", s.organizer) for i, s in enumerate(d.series) if s.organizer]
         refs += [(f"organizations[{i}].parent", o.parent) for i, o in enumerate(d.organizations) if o.parent]
         refs += [(f"participants[{i}].organization", p.organization) for i, p in enumerate(d.participants)]
         refs += [
@@ -66,7 +66,7 @@ class MeetingWriter:
         problems += self._check_commitments(identity)
         problems += self._check_series()
         file_industries = {i.slug for i in d.industries}
-        for slug in d.meeting.industries:
+        for slug in d.meeting.industries if d.meeting else ():
             if slug not in file_industries and not Industry.objects.filter(slug=slug).exists():
                 problems.append(f"meeting.industries: no industry {slug!r} in this file or the database")
         problems += self.tracking.check()
@@ -124,7 +124,8 @@ class MeetingWriter:
     def commitment_numbers(self):
         """The numbers of the meeting's commitments: the file's and those already recorded. Queries once."""
         if not hasattr(self, "_commitment_numbers"):
-            existing = Commitment.objects.filter(meeting__slug=self.data.meeting.slug)
+            slug = self.data.meeting.slug if self.data.meeting else None
+            existing = Commitment.objects.filter(meeting__slug=slug)
             self._commitment_numbers = {c.number for c in self.data.commitments} | set(
                 existing.values_list("number", flat=True)
             )
@@ -132,15 +133,13 @@ class MeetingWriter:
 
     def series_problem(self, slug):
         """Why ``slug`` names no meeting series, or None when it names one. Queries."""
-        if (self.data.series and self.data.series.slug == slug) or MeetingSeries.objects.filter(
-            slug=slug
-        ).exists():
+        if any(s.slug == slug for s in self.data.series) or MeetingSeries.objects.filter(slug=slug).exists():
             return None
         return f"no meeting series {slug!r} in this file's series: or the database"
 
     def _check_series(self):
         m = self.data.meeting
-        if not m.series:
+        if m is None or not m.series:
             return []
         problem = self.series_problem(m.series)
         if problem:
@@ -155,7 +154,8 @@ class MeetingWriter:
     # -- writing ------------------------------------------------------------------------
 
     def write(self):
-        """Write the checked file; returns the meeting. Call inside a transaction."""
+        """Write the checked file; returns the meeting (None for a file without one). Call inside a
+        transaction."""
         d = self.data
         for i, industry in enumerate(d.industries):
             if not Industry.objects.filter(slug=industry.slug).exists():
@@ -163,7 +163,11 @@ class MeetingWriter:
         self.orgs.write()
         for i, person in enumerate(d.people):
             self.resolved_people[person.name] = self._write_person(i, person)
-        self._write_series()
+        for i, series in enumerate(d.series):
+            self._write_series("series" if len(d.series) == 1 else f"series[{i}]", series)
+        if d.meeting is None:
+            self._write_sources(None)
+            return None
         before = Meeting.objects.filter(slug=d.meeting.slug).values_list("series_id", flat=True).first()
         meeting = self._write_meeting()
         for i, p in enumerate(d.participants):
@@ -195,22 +199,20 @@ class MeetingWriter:
         self.tracking.write(meeting, commitments, sources, series_before=before)
         return meeting
 
-    def _write_series(self):
-        s = self.data.series
-        if s is None:
-            return
+    def _write_series(self, where, s):
         organizer = self.orgs.get(s.organizer) if s.organizer else None
         instance = MeetingSeries.objects.filter(slug=s.slug).first()
         if instance is None:
             values = {**s.model_dump(exclude={"organizer"}), "organizer": organizer}
-            self.recorder.create(MeetingSeries, "series", values)
+            self.recorder.create(MeetingSeries, where, values)
             return
         # A series is shared by the files of all its editions: only its blanks are filled.
-        blanks = {"name_en": s.name_en} if s.name_en and not instance.name_en else {}
+        blanks = {name: getattr(s, name) for name in ("name_en", "notes") if getattr(s, name)}
+        blanks = {name: value for name, value in blanks.items() if not getattr(instance, name)}
         if organizer and instance.organizer_id is None:
             blanks["organizer"] = organizer
         if blanks:
-            self.recorder.apply(instance, "series", blanks)
+            self.recorder.apply(instance, where, blanks)
 
     def _write_meeting(self):
         m = self.data.meeting
@@ -255,7 +257,7 @@ class MeetingWriter:
             )
             source = self.recorder.save(Source, f"sources[{i}]", lookup, values, s)
             sources.append(source)
-            if not s.reports_meeting:
+            if meeting is None or not s.reports_meeting:
                 continue
             link = MeetingSource.objects.filter(meeting=meeting, source=source).first()
             if link is None:

@@ -205,6 +205,8 @@ def check(data, label):
         parsed = parse_import_text(to_yaml(data).encode("utf-8"), label=label)
     except ImportProblem as problem:
         return None, problem.problems
+    if parsed.meeting is None:
+        return None, ["meeting: required field is missing"]
     problems = []
     existing = Meeting.objects.filter(slug=parsed.meeting.slug).first()
     if existing:

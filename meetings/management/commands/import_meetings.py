@@ -11,7 +11,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="YAML files, one meeting each")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="YAML files, one meeting each (or shared records without a meeting)",
+        )
 
     def handle(self, *args, paths, verbosity, **options):
         try:
