@@ -14,7 +14,8 @@ that requests every URL once.
 Environment: ``BENCH_SCALE`` (tiny, small, medium, large; default large), ``BENCH_DURATION``
 (seconds of wrk per page type and mode; default 30), ``BENCH_URLS`` (URLs per page type;
 default 300), ``BENCH_SEED`` (default 1), ``BENCH_REDIS_DB`` (default 13), ``BENCH_MODES``
-(default "uncached,warm"). ``python -m bench.run --prepare-only`` only makes the database.
+(default "uncached,warm"), ``BENCH_EXPORTS`` (0 skips measuring the exports of the whole data set).
+``python -m bench.run --prepare-only`` only makes the database.
 """
 
 import datetime
@@ -62,6 +63,7 @@ class Config:
     urls: int
     redis_db: int
     modes: tuple
+    exports: bool = True
 
     @classmethod
     def from_environment(cls, environ=os.environ):
@@ -78,6 +80,7 @@ class Config:
             duration=_whole(environ, "BENCH_DURATION", 30, minimum=1),
             urls=_whole(environ, "BENCH_URLS", 300, minimum=1),
             redis_db=_whole(environ, "BENCH_REDIS_DB", 13),
+            exports=environ.get("BENCH_EXPORTS", "1") != "0",
             modes=modes,
         )
 
@@ -379,6 +382,20 @@ def run(config, work, prepare_only=False):
         if log.strip():
             say(f"[{mode}] last lines of the gunicorn log:\n{log}")
 
+    export_results = []
+    if config.exports:
+        from .exports import measure_all
+
+        mark = time.monotonic()
+        say("Exports of the whole data set, each in a process of its own …")
+        export_results = measure_all({**os.environ, "PYTHONPATH": str(BASE_DIR)})
+        for result in export_results:
+            say(
+                f"    {result['path']}: {result['rows']:,} rows in {result['seconds']:.1f} s "
+                f"({result['rows_per_second']:,.0f} rows/s), peak RSS {result['peak_rss_mb']:.0f} MB"
+            )
+        phases["exports"] = time.monotonic() - mark
+
     phases["total"] = time.monotonic() - started
     load_after = os.getloadavg()
     facts = {
@@ -417,6 +434,15 @@ def run(config, work, prepare_only=False):
         *warm_notes,
     ]
     report = format_report(rows, title=f"Benchmark: {config.scale} scale", facts=facts, notes=notes)
+    if export_results:
+        from .exports import format_table as format_exports
+
+        report += (
+            "\n## Exports of the whole data set\n\n"
+            "Each download of a whole list, run in a process of its own through Django's test client "
+            "(`bench/exports.py`); peak RSS is the process's maximum resident memory, with its size "
+            "after start-up in brackets.\n\n" + format_exports(export_results) + "\n"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report)
     say()

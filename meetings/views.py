@@ -50,10 +50,7 @@ def home(request):
     evidence = (
         Evidence.objects.current()
         .public()
-        .select_related(
-            "source", "pledge__organization", "pledge__commitment__meeting", "commitment__meeting"
-        )
-        .select_related("action_item__commitment__meeting")[:5]
+        .select_related("source", "concerns__meeting")[:5]
     )
     return render(request, "meetings/home.html", {"meetings": meetings, "evidence": evidence})
 

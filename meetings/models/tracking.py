@@ -249,6 +249,8 @@ class Evidence(models.Model):
     @property
     def about_commitment(self):
         """The commitment this entry concerns, directly or through its pledge or action item."""
+        if self.concerns_id:
+            return self.concerns
         if self.commitment_id:
             return self.commitment
         return self.pledge.commitment if self.pledge_id else self.action_item.commitment
