@@ -47,11 +47,7 @@ def home(request):
         .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .newest_first()[:5]
     )
-    evidence = (
-        Evidence.objects.current()
-        .public()
-        .select_related("source", "concerns__meeting")[:5]
-    )
+    evidence = Evidence.objects.current().public().select_related("source", "concerns__meeting")[:5]
     return render(request, "meetings/home.html", {"meetings": meetings, "evidence": evidence})
 
 

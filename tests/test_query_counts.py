@@ -58,3 +58,18 @@ def test_the_count_does_not_grow_with_the_data(
     _more_data(founding_record)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_the_counts_hold_on_generated_data_with_long_choice_lists(
+    client, founding_record, django_assert_num_queries, monkeypatch
+):
+    """Hundreds of pledges and evidence entries, and filter choices too many for a <select>."""
+    from django.core.management import call_command
+
+    from meetings import filters
+
+    call_command("generate_synthetic", scale="tiny", seed=2, verbosity=0)
+    monkeypatch.setattr(filters, "LONGEST_SELECT", 5)
+    for url, queries in PAGES.items():
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
