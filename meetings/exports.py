@@ -17,11 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .models import Evidence, Meeting, Participation, Pledge
+from . import counting
+from .models import Evidence
 from .partial_dates import format_partial
 
 CHUNK = 1000
@@ -69,24 +69,30 @@ MEETING_COLUMNS = [
 
 def meeting_rows(meetings, absolute):
     """One row per meeting of the filtered list; ``absolute`` makes a path a full URL."""
-    for meeting in meetings.iterator(chunk_size=CHUNK):
-        yield {
-            "meeting_slug": meeting.slug,
-            "title": meeting.title,
-            "title_en": meeting.title_en,
-            "held_on": _date(meeting.held_on, meeting.held_on_precision),
-            "held_on_precision": meeting.held_on_precision or None,
-            "date_as_reported": meeting.date_as_reported,
-            "reported_on": _date(meeting.reported_on),
-            "place": meeting.place,
-            "place_en": meeting.place_en,
-            "organizer_slug": meeting.organizer.slug,
-            "organizer_name": meeting.organizer.name,
-            "organizer_name_en": meeting.organizer.name_en,
-            "industries": sorted(industry.slug for industry in meeting.industries.all()),
-            "commitment_count": meeting.commitment_count,
-            "meeting_url": absolute(meeting.get_absolute_url()),
-        }
+    for chunk in _chunks(meetings.iterator(chunk_size=CHUNK)):
+        counts = counting.commitment_counts([meeting.pk for meeting in chunk])
+        for meeting in chunk:
+            yield _meeting_row(meeting, counts.get(meeting.pk, 0), absolute)
+
+
+def _meeting_row(meeting, commitment_count, absolute):
+    return {
+        "meeting_slug": meeting.slug,
+        "title": meeting.title,
+        "title_en": meeting.title_en,
+        "held_on": _date(meeting.held_on, meeting.held_on_precision),
+        "held_on_precision": meeting.held_on_precision or None,
+        "date_as_reported": meeting.date_as_reported,
+        "reported_on": _date(meeting.reported_on),
+        "place": meeting.place,
+        "place_en": meeting.place_en,
+        "organizer_slug": meeting.organizer.slug,
+        "organizer_name": meeting.organizer.name,
+        "organizer_name_en": meeting.organizer.name_en,
+        "industries": sorted(industry.slug for industry in meeting.industries.all()),
+        "commitment_count": commitment_count,
+        "meeting_url": absolute(meeting.get_absolute_url()),
+    }
 
 
 # -- companies --------------------------------------------------------------------------
@@ -103,36 +109,23 @@ COMPANY_COLUMNS = [
 ]
 
 
-def _published_counts(rows, organization_ids):
-    """``{organization id: number of rows}`` for rows of published meetings; one grouped query."""
-    counted = (
-        rows.filter(organization_id__in=organization_ids).values("organization_id").annotate(n=Count("pk"))
-    )
-    return {row["organization_id"]: row["n"] for row in counted.order_by()}
-
-
 def company_rows(companies, absolute):
     """One row per company; the counts for a chunk of companies in one grouped query each."""
-    published = Meeting.Status.PUBLISHED
-    participations = Participation.objects.filter(meeting__status=published)
-    pledges = Pledge.objects.filter(commitment__meeting__status=published)
     for chunk in _chunks(companies.iterator(chunk_size=CHUNK)):
-        ids = [company.pk for company in chunk]
-        meeting_counts = _published_counts(participations, ids)
-        pledge_counts = _published_counts(pledges, ids)
+        counts = counting.published_counts([company.pk for company in chunk])
         for company in chunk:
-            yield _company_row(company, meeting_counts, pledge_counts, absolute)
+            yield _company_row(company, counts[company.pk], absolute)
 
 
-def _company_row(company, meeting_counts, pledge_counts, absolute):
+def _company_row(company, counts, absolute):
     return {
         "organization_slug": company.slug,
         "name": company.name,
         "name_en": company.name_en,
         "name_en_official": company.name_en_official,
         "province": company.province or None,
-        "meeting_count": meeting_counts.get(company.pk, 0),
-        "pledge_count": pledge_counts.get(company.pk, 0),
+        "meeting_count": counts[0],
+        "pledge_count": counts[1],
         "organization_url": absolute(company.get_absolute_url()),
     }
 

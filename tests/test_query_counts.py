@@ -9,13 +9,14 @@ import pytest
 from tests.factories import make_attendance, make_meeting_with_pledges, make_person
 
 PAGES = {
-    # url: queries (each list page: the rows, the count, and the filter form's choices)
+    # url: queries (each list page: the rows, the count, the filter form's choices, and the
+    # per-row counts, made for the page's rows after paging)
     "/": 2,
-    "/meetings/": 6,
-    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 9,
+    "/meetings/": 7,
+    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 10,
     "/meetings/gallium-symposium-2023/": 7,
-    "/companies/": 3,
-    "/companies/?industry=gallium&province=guangdong&q=a": 4,
+    "/companies/": 5,
+    "/companies/?industry=gallium&province=guangdong&q=a": 6,
     "/companies/chalco/": 4,
     "/organizations/cnia/": 4,
     "/commitments/": 6,
