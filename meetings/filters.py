@@ -45,10 +45,23 @@ class SearchFilter(django_filters.CharFilter):
         if not value:
             return qs
         variants = script_variants(value)
-        condition = Q()
+        condition, related = Q(), {}
         for field in self.search_fields:
+            relation, _, rest = field.partition("__")
+            if rest:  # a field of a related record: searched in a subquery, below
+                related.setdefault(relation, []).append(rest)
+                continue
             for variant in variants:
                 condition |= Q(**{f"{field}__icontains": variant})
+        for relation, fields in related.items():
+            # organizer IN (SELECT … WHERE name LIKE …) rather than a join: each branch of the
+            # OR can then use its own trigram index, where a join forced a scan of every row.
+            matches = Q()
+            for field in fields:
+                for variant in variants:
+                    matches |= Q(**{f"{field}__icontains": variant})
+            model = qs.model._meta.get_field(relation).related_model
+            condition |= Q(**{f"{relation}__in": model.objects.filter(matches).values("pk")})
         if self.search_aliases:
             names = Q()
             for variant in variants:
