@@ -1,18 +1,19 @@
 """Editing meetings, with their participants, people, points and sources on one screen."""
 
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from .. import services
+from ..counting import correlated_count
 from ..models import (
     Attendance,
     Commitment,
     Meeting,
     MeetingSource,
     Participation,
+    Pledge,
 )
 from .articles import from_article
 from .base import (
@@ -23,18 +24,21 @@ from .base import (
     refresh_statuses_for_series,
 )
 from .commitments import CommitmentForm
+from .large_tables import ShowsLoadedChoices
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
     model = Participation
+    loaded_related = ["organization", "meeting"]  # the box and __str__ of each row
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["organization", "role", "named_in_source", "source_quote"]
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ShowsLoadedChoices, admin.TabularInline):
     model = Attendance
+    loaded_related = ["person", "organization", "meeting"]  # the boxes and __str__ of each row
     extra = 0
     autocomplete_fields = ["person", "organization"]
     fields = ["person", "organization", "role", "title", "title_en", "source_quote"]
@@ -52,15 +56,18 @@ class CommitmentInline(admin.StackedInline):
     readonly_fields = ["pledge_count"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pledge_count=Count("pledges"))
+        # select_related: each point's heading line (__str__) names the meeting.
+        queryset = super().get_queryset(request).select_related("meeting")
+        return queryset.annotate(pledge_count=correlated_count(Pledge.objects.all(), "commitment"))
 
     @admin.display(description="pledges")
     def pledge_count(self, obj):
         return getattr(obj, "pledge_count", 0)
 
 
-class MeetingSourceInline(admin.TabularInline):
+class MeetingSourceInline(ShowsLoadedChoices, admin.TabularInline):
     model = MeetingSource
+    loaded_related = ["source", "meeting"]  # the box and __str__ of each row
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "quote"]
@@ -147,9 +154,10 @@ class MeetingAdmin(PublicOnlyViewOnSite, HistoryAdmin):
             .get_queryset(request)
             .prefetch_related("industries")
             .annotate(
-                # distinct: the two joins (and any search join) multiply rows.
-                participant_count=Count("participations", distinct=True),
-                commitment_count=Count("commitments", distinct=True),
+                # Counted for the rows shown only: Count over two joins grouped every
+                # participation and commitment for each page (2.7 s on 15,000 meetings).
+                participant_count=correlated_count(Participation.objects.all(), "meeting"),
+                commitment_count=correlated_count(Commitment.objects.all(), "meeting"),
             )
         )
 
