@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.admin.large_tables import LargeTablePaginator
-from meetings.models import Commitment, Evidence, Meeting, Organization, Pledge
+from meetings.models import Commitment, Evidence, Meeting, Organization, Participation, Pledge
 from tests.factories import (
     make_action_item,
     make_attendance,
@@ -121,6 +121,15 @@ def test_the_meeting_page_shows_each_participant_chosen_in_its_box(editor_client
     for participation in meeting.participations.select_related("organization"):
         organization = participation.organization
         assert f'<option value="{organization.pk}" selected>{organization}</option>' in response.text
+
+
+def test_saved_rows_link_to_their_own_page_and_a_new_row_can_add_an_organization(editor_client):
+    meeting = make_big_meeting(2)
+    response = editor_client.get(admin_url(Meeting, "change", meeting.pk))
+    for participation in meeting.participations.all():
+        assert admin_url(Participation, "change", participation.pk) in response.text
+    assert 'id="add_id_participations-0-organization"' not in response.text
+    assert 'id="add_id_participations-__prefix__-organization"' in response.text
 
 
 def test_the_commitment_page_shows_each_pledging_company_in_its_box(editor_client):

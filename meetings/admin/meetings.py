@@ -24,7 +24,7 @@ from .base import (
     refresh_statuses_for_series,
 )
 from .commitments import CommitmentForm
-from .large_tables import ShowsLoadedChoices
+from .large_tables import SearchRelatedByKey, ShowsLoadedChoices
 
 
 class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
@@ -75,7 +75,7 @@ class MeetingSourceInline(ShowsLoadedChoices, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PublicOnlyViewOnSite, HistoryAdmin):
+class MeetingAdmin(SearchRelatedByKey, PublicOnlyViewOnSite, HistoryAdmin):
     list_display = [
         "title_en",
         "date",
@@ -275,7 +275,7 @@ class MeetingSourceAdmin(HistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(HistoryAdmin):
+class ParticipationAdmin(SearchRelatedByKey, HistoryAdmin):
     list_display = ["organization", "meeting", "role", "named_in_source"]
     list_filter = ["role", "named_in_source", "organization__kind", "meeting__status"]
     list_select_related = ["organization", "meeting"]
@@ -287,10 +287,13 @@ class ParticipationAdmin(HistoryAdmin):
     ]
     autocomplete_fields = ["meeting", "organization"]
     show_full_result_count = False
+    # By meeting as entered, newest first, from the meeting's index: the model's order (by
+    # the meetings' dates, over a join) sorted 190,000 rows for each page.
+    ordering = ["-meeting_id", "role", "pk"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HistoryAdmin):
+class AttendanceAdmin(SearchRelatedByKey, HistoryAdmin):
     list_display = ["person", "title_en", "organization", "meeting", "role"]
     list_filter = ["role", "meeting__status"]
     list_select_related = ["person", "organization", "meeting"]
@@ -304,6 +307,7 @@ class AttendanceAdmin(HistoryAdmin):
     ]
     autocomplete_fields = ["meeting", "person", "organization"]
     show_full_result_count = False
+    ordering = ["-meeting_id", "pk"]  # from the meeting's index, as participations above
     fieldsets = [
         (None, {"fields": ["meeting", "person", "organization", "role"]}),
         ("Title held at the time", {"fields": [("title", "title_en")]}),
