@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.db.models import Count
 
+from ..counting import correlated_count
 from ..models import (
     Commitment,
     Pledge,
@@ -18,6 +18,7 @@ from .base import (
 )
 from .evidence import EvidenceInline, EvidenceOnceSaved
 from .filters import OverdueFilter, PledgeOverdueFilter
+from .large_tables import LargeTablePaginator, SearchRelatedByKey, ShowsLoadedChoices
 from .tracking import ActionItemInline
 
 DERIVED_STATUS = (
@@ -42,10 +43,11 @@ class CommitmentForm(forms.ModelForm):
         }
 
 
-class PledgeInline(admin.TabularInline):
+class PledgeInline(ShowsLoadedChoices, admin.TabularInline):
     """Pledges of one commitment; ``Pledge.clean`` refuses organizations not at the meeting."""
 
     model = Pledge
+    loaded_related = ["organization", "commitment__meeting"]  # the box and __str__ of each row
     extra = 0
     show_change_link = True
     autocomplete_fields = ["organization"]
@@ -55,7 +57,7 @@ class PledgeInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
+class CommitmentAdmin(SearchRelatedByKey, EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     form = CommitmentForm
     list_display = ["meeting", "number", "heading_en", "pledge_count"]
     list_display_links = ["number", "heading_en"]
@@ -71,6 +73,10 @@ class CommitmentAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     ]
     autocomplete_fields = ["meeting"]
     show_full_result_count = False
+    paginator = LargeTablePaginator
+    # Newest meeting first, its points in order: read backwards from the index of the
+    # (meeting, number) constraint, where the meeting's own order would sort 100,000 rows.
+    ordering = ["-meeting_id", "number"]
     inlines = [PledgeInline, ActionItemInline, CommitmentEvidenceInline]
     fieldsets = [
         ("Where it was agreed", {"fields": ["meeting", "number"]}),
@@ -82,8 +88,10 @@ class CommitmentAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        # select_related: __str__ (autocomplete results too) shows the meeting.
-        return super().get_queryset(request).select_related("meeting").annotate(pledge_count=Count("pledges"))
+        # select_related: __str__ (autocomplete results too) shows the meeting. The count is
+        # computed for the rows shown only (Count over a join grouped every pledge: 2.7 s).
+        queryset = super().get_queryset(request).select_related("meeting")
+        return queryset.annotate(pledge_count=correlated_count(Pledge.objects.all(), "commitment"))
 
     def is_public(self, obj):
         return obj.meeting.is_published
@@ -100,7 +108,7 @@ class CommitmentAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(EvidenceOnceSaved, HistoryAdmin):
+class PledgeAdmin(SearchRelatedByKey, EvidenceOnceSaved, HistoryAdmin):
     list_display = ["organization", "meeting", "point", "basis", "status", "status_as_of", "created_at"]
     list_filter = [
         "status",
@@ -121,6 +129,10 @@ class PledgeAdmin(EvidenceOnceSaved, HistoryAdmin):
     autocomplete_fields = ["organization", "commitment"]
     readonly_fields = ["created_at", "status", "status_as_of"]
     show_full_result_count = False
+    paginator = LargeTablePaginator
+    # Newest first, read backwards from the primary key: the model's order (by meeting, point
+    # and organization, over three tables) sorted a million rows for each page.
+    ordering = ["-pk"]
     inlines = [EvidenceInline]
     fieldsets = [
         (None, {"fields": ["commitment", "organization", "basis", "source_quote", "created_at"]}),

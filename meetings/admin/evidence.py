@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from ..models import ActionItem, Evidence
 from .base import SHORT_TEXTAREAS, HistoryAdmin, PublicOnlyViewOnSite, refresh_statuses
 from .filters import EvidenceCurrentFilter, EvidenceSubjectFilter
+from .large_tables import LargeTablePaginator, SearchRelatedByKey
 
 APPEND_ONLY = (
     "Entries are never changed or deleted, so the record keeps what was said and when. "
@@ -74,7 +75,8 @@ class EvidenceInline(admin.TabularInline):
     verbose_name_plural = "evidence (add-only: to correct an entry, add one that supersedes it)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source", "superseded_by")
+        # Each row shows its entry (__str__ names the subject and its meeting) and its source.
+        return super().get_queryset(request).select_related(*EVIDENCE_RELATED, "superseded_by")
 
     def get_fields(self, request, obj=None):
         if isinstance(obj, ActionItem):
@@ -102,7 +104,7 @@ class EvidenceOnceSaved:
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(PublicOnlyViewOnSite, HistoryAdmin):
+class EvidenceAdmin(SearchRelatedByKey, PublicOnlyViewOnSite, HistoryAdmin):
     list_display = ["observed", "verdict", "subject_display", "source", "is_current", "recorded_at"]
     list_filter = [EvidenceCurrentFilter, "verdict", EvidenceSubjectFilter, "observed_on_precision"]
     list_select_related = [*EVIDENCE_RELATED, "superseded_by"]
@@ -121,6 +123,7 @@ class EvidenceAdmin(PublicOnlyViewOnSite, HistoryAdmin):
     readonly_fields = ["correction", "recorded_at"]
     date_hierarchy = "observed_on"
     show_full_result_count = False
+    paginator = LargeTablePaginator
     fieldsets = [
         (
             "What it is about",

@@ -1,18 +1,19 @@
 """Editing meetings, with their participants, people, points and sources on one screen."""
 
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from .. import services
+from ..counting import correlated_count
 from ..models import (
     Attendance,
     Commitment,
     Meeting,
     MeetingSource,
     Participation,
+    Pledge,
 )
 from .articles import from_article
 from .base import (
@@ -23,18 +24,21 @@ from .base import (
     refresh_statuses_for_series,
 )
 from .commitments import CommitmentForm
+from .large_tables import SearchRelatedByKey, ShowsLoadedChoices
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
     model = Participation
+    loaded_related = ["organization", "meeting"]  # the box and __str__ of each row
     extra = 0
     autocomplete_fields = ["organization"]
     fields = ["organization", "role", "named_in_source", "source_quote"]
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ShowsLoadedChoices, admin.TabularInline):
     model = Attendance
+    loaded_related = ["person", "organization", "meeting"]  # the boxes and __str__ of each row
     extra = 0
     autocomplete_fields = ["person", "organization"]
     fields = ["person", "organization", "role", "title", "title_en", "source_quote"]
@@ -52,15 +56,18 @@ class CommitmentInline(admin.StackedInline):
     readonly_fields = ["pledge_count"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pledge_count=Count("pledges"))
+        # select_related: each point's heading line (__str__) names the meeting.
+        queryset = super().get_queryset(request).select_related("meeting")
+        return queryset.annotate(pledge_count=correlated_count(Pledge.objects.all(), "commitment"))
 
     @admin.display(description="pledges")
     def pledge_count(self, obj):
         return getattr(obj, "pledge_count", 0)
 
 
-class MeetingSourceInline(admin.TabularInline):
+class MeetingSourceInline(ShowsLoadedChoices, admin.TabularInline):
     model = MeetingSource
+    loaded_related = ["source", "meeting"]  # the box and __str__ of each row
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "quote"]
@@ -68,7 +75,7 @@ class MeetingSourceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PublicOnlyViewOnSite, HistoryAdmin):
+class MeetingAdmin(SearchRelatedByKey, PublicOnlyViewOnSite, HistoryAdmin):
     list_display = [
         "title_en",
         "date",
@@ -147,9 +154,10 @@ class MeetingAdmin(PublicOnlyViewOnSite, HistoryAdmin):
             .get_queryset(request)
             .prefetch_related("industries")
             .annotate(
-                # distinct: the two joins (and any search join) multiply rows.
-                participant_count=Count("participations", distinct=True),
-                commitment_count=Count("commitments", distinct=True),
+                # Counted for the rows shown only: Count over two joins grouped every
+                # participation and commitment for each page (2.7 s on 15,000 meetings).
+                participant_count=correlated_count(Participation.objects.all(), "meeting"),
+                commitment_count=correlated_count(Commitment.objects.all(), "meeting"),
             )
         )
 
@@ -267,7 +275,7 @@ class MeetingSourceAdmin(HistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(HistoryAdmin):
+class ParticipationAdmin(SearchRelatedByKey, HistoryAdmin):
     list_display = ["organization", "meeting", "role", "named_in_source"]
     list_filter = ["role", "named_in_source", "organization__kind", "meeting__status"]
     list_select_related = ["organization", "meeting"]
@@ -279,10 +287,13 @@ class ParticipationAdmin(HistoryAdmin):
     ]
     autocomplete_fields = ["meeting", "organization"]
     show_full_result_count = False
+    # By meeting as entered, newest first, from the meeting's index: the model's order (by
+    # the meetings' dates, over a join) sorted 190,000 rows for each page.
+    ordering = ["-meeting_id", "role", "pk"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(HistoryAdmin):
+class AttendanceAdmin(SearchRelatedByKey, HistoryAdmin):
     list_display = ["person", "title_en", "organization", "meeting", "role"]
     list_filter = ["role", "meeting__status"]
     list_select_related = ["person", "organization", "meeting"]
@@ -296,6 +307,7 @@ class AttendanceAdmin(HistoryAdmin):
     ]
     autocomplete_fields = ["meeting", "person", "organization"]
     show_full_result_count = False
+    ordering = ["-meeting_id", "pk"]  # from the meeting's index, as participations above
     fieldsets = [
         (None, {"fields": ["meeting", "person", "organization", "role"]}),
         ("Title held at the time", {"fields": [("title", "title_en")]}),

@@ -16,6 +16,7 @@ from .base import (
 )
 from .evidence import EvidenceInline, EvidenceOnceSaved
 from .filters import ActionItemOverdueFilter, overdue_action_items
+from .large_tables import SearchRelatedByKey
 
 
 class ActionItemInline(admin.StackedInline):
@@ -35,7 +36,7 @@ class ActionItemInline(admin.StackedInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
+class ActionItemAdmin(SearchRelatedByKey, EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     list_display = [
         "commitment",
         "position",
@@ -59,6 +60,9 @@ class ActionItemAdmin(EvidenceOnceSaved, PublicOnlyViewOnSite, HistoryAdmin):
     ]
     autocomplete_fields = ["commitment", "series"]
     show_full_result_count = False
+    # By commitment as entered, newest first, items in order: read from the index of the
+    # (commitment, position) constraint, where the model's order joins two tables and sorts.
+    ordering = ["-commitment_id", "position"]
     inlines = [EvidenceInline]
     formfield_overrides = SHORT_TEXTAREAS
     fieldsets = [
