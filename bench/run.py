@@ -14,7 +14,9 @@ that requests every URL once.
 Environment: ``BENCH_SCALE`` (tiny, small, medium, large; default large), ``BENCH_DURATION``
 (seconds of wrk per page type and mode; default 30), ``BENCH_URLS`` (URLs per page type;
 default 300), ``BENCH_SEED`` (default 1), ``BENCH_REDIS_DB`` (default 13), ``BENCH_MODES``
-(default "uncached,warm"), ``BENCH_EXPORTS`` (0 skips measuring the exports of the whole data set).
+(default "uncached,warm"), ``BENCH_EXPORTS`` (0 skips measuring the exports of the whole data
+set), ``BENCH_WARMUP`` (seconds at most to request every URL of a page type before the warm
+mode; default 180).
 ``python -m bench.run --prepare-only`` only makes the database.
 """
 
@@ -64,6 +66,7 @@ class Config:
     redis_db: int
     modes: tuple
     exports: bool = True
+    warmup: int = 180
 
     @classmethod
     def from_environment(cls, environ=os.environ):
@@ -81,6 +84,8 @@ class Config:
             urls=_whole(environ, "BENCH_URLS", 300, minimum=1),
             redis_db=_whole(environ, "BENCH_REDIS_DB", 13),
             exports=environ.get("BENCH_EXPORTS", "1") != "0",
+            # "Warm" means every URL of the list is in the cache: long enough to request them all.
+            warmup=_whole(environ, "BENCH_WARMUP", 180, minimum=1),
             modes=modes,
         )
 
@@ -337,10 +342,10 @@ def run(config, work, prepare_only=False):
         if mode == "warm":
             with Server(env, log_path) as server:
                 say(f"[{mode}] gunicorn on {server.base}; warming up: requesting every URL once …")
-                failures, warmed = request_every_url(server.base, urls, seconds=config.duration)
+                failures, warmed = request_every_url(server.base, urls, seconds=config.warmup)
                 report_failures(mode, failures)
                 warm_notes.append(
-                    f"Warm-up ({config.duration} s at most per page type), URLs requested: "
+                    f"Warm-up ({config.warmup} s at most per page type), URLs requested: "
                     + ", ".join(f"{page} {warmed[page]:,} of {len(urls[page]):,}" for page in urls)
                     + "."
                 )
