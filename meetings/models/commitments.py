@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..links import link
 from .meetings import Meeting, Participation, newest_first
 from .organizations import Organization
 
@@ -59,7 +59,7 @@ class Commitment(models.Model):
         return f"{self.meeting} — point {self.number}"
 
     def get_absolute_url(self):
-        return reverse("meetings:commitment-detail", args=[self.meeting.slug, self.number])
+        return link("meetings:commitment-detail", self.meeting.slug, self.number)
 
 
 class Pledge(models.Model):

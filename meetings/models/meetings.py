@@ -3,10 +3,10 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..links import link
 from ..partial_dates import DatePrecision, format_partial, precision_constraint, validate_partial
 from .organizations import Industry, Organization, Person
 
@@ -143,7 +143,7 @@ class Meeting(models.Model):
         return self.title_en or self.title
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting-detail", args=[self.slug])
+        return link("meetings:meeting-detail", self.slug)
 
     @property
     def is_published(self):

@@ -3,10 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..links import link
 from ..provinces import Province
 
 
@@ -114,8 +114,8 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         if self.kind == self.Kind.COMPANY:
-            return reverse("meetings:company-detail", args=[self.slug])
-        return reverse("meetings:organization-detail", args=[self.slug])
+            return link("meetings:company-detail", self.slug)
+        return link("meetings:organization-detail", self.slug)
 
     def clean(self):
         ancestor, seen = self.parent, set()
