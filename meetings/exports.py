@@ -67,12 +67,18 @@ MEETING_COLUMNS = [
 ]
 
 
+def _counted(records, count):
+    """(record, counts) for each record, ``count`` run once per chunk of record ids."""
+    for chunk in _chunks(records.iterator(chunk_size=CHUNK)):
+        counts = count([record.pk for record in chunk])
+        for record in chunk:
+            yield record, counts
+
+
 def meeting_rows(meetings, absolute):
     """One row per meeting of the filtered list; ``absolute`` makes a path a full URL."""
-    for chunk in _chunks(meetings.iterator(chunk_size=CHUNK)):
-        counts = counting.commitment_counts([meeting.pk for meeting in chunk])
-        for meeting in chunk:
-            yield _meeting_row(meeting, counts.get(meeting.pk, 0), absolute)
+    for meeting, counts in _counted(meetings, counting.commitment_counts):
+        yield _meeting_row(meeting, counts.get(meeting.pk, 0), absolute)
 
 
 def _meeting_row(meeting, commitment_count, absolute):
@@ -111,10 +117,8 @@ COMPANY_COLUMNS = [
 
 def company_rows(companies, absolute):
     """One row per company; the counts for a chunk of companies in one grouped query each."""
-    for chunk in _chunks(companies.iterator(chunk_size=CHUNK)):
-        counts = counting.published_counts([company.pk for company in chunk])
-        for company in chunk:
-            yield _company_row(company, counts[company.pk], absolute)
+    for company, counts in _counted(companies, counting.published_counts):
+        yield _company_row(company, counts[company.pk], absolute)
 
 
 def _company_row(company, counts, absolute):

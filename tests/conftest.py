@@ -3,6 +3,16 @@ from django.conf import settings
 from django.core.management import call_command
 
 FOUNDING_FILE = settings.BASE_DIR / "meetings" / "data" / "gallium-symposium-2023.yaml"
+# The seven companies of the founding record, by slug, in the source's order.
+FOUNDING_COMPANIES = [
+    "chalco",
+    "hangzhou-jinjiang-group",
+    "guangdong-xiandao-rare-materials",
+    "zhuhai-sez-fangyuan",
+    "east-hope-group",
+    "zhuzhou-keneng-new-materials",
+    "shanxi-senze-energy-technology-group",
+]
 
 
 @pytest.fixture

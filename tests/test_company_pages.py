@@ -1,17 +1,8 @@
 """The companies list and a company's page: meetings attended and every pledge."""
 
 from meetings.models import Meeting, Organization
+from tests.conftest import FOUNDING_COMPANIES
 from tests.factories import make_company, make_industry, make_meeting_with_pledges, make_participation
-
-FOUNDING_COMPANIES = [
-    "chalco",
-    "hangzhou-jinjiang-group",
-    "guangdong-xiandao-rare-materials",
-    "zhuhai-sez-fangyuan",
-    "east-hope-group",
-    "zhuzhou-keneng-new-materials",
-    "shanxi-senze-energy-technology-group",
-]
 
 
 def test_each_founding_company_page_lists_its_five_pledges(client, founding_record):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, Verdict
 from meetings.status import refresh_pledge_statuses
+from tests.conftest import FOUNDING_COMPANIES
 from tests.factories import (
     make_action_item,
     make_commitment,
@@ -25,15 +26,6 @@ from tests.factories import (
 )
 
 FOUNDING = "gallium-symposium-2023"
-FOUNDING_COMPANIES = [
-    "chalco",
-    "hangzhou-jinjiang-group",
-    "guangdong-xiandao-rare-materials",
-    "zhuhai-sez-fangyuan",
-    "east-hope-group",
-    "zhuzhou-keneng-new-materials",
-    "shanxi-senze-energy-technology-group",
-]
 
 
 def _body(response):
