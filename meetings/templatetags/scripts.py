@@ -81,6 +81,23 @@ def original(context, text, lang="zh"):
 
 
 @register.simple_tag(takes_context=True)
+def org_short(context, org):
+    """An organization's name as lists show it: English on English pages, else the original."""
+    if context.get("LANGUAGE_CODE") == "en":
+        return org.name_en or org.name
+    return original(context, org.name)
+
+
+@register.simple_tag(takes_context=True)
+def org_name(context, org):
+    """A link to an organization: its original name, then the English (ours unless official)."""
+    english = ""
+    if org.name_en:
+        english = format_html(' <span class="translation" lang="en">{}</span>', org.name_en)
+    return format_html('<a href="{}">{}{}</a>', org.get_absolute_url(), original(context, org.name), english)
+
+
+@register.simple_tag(takes_context=True)
 def script_conversion(context):
     """The result tag ("zh-Hans"/"zh-Hant") when this page converts originals, else an empty string."""
     conversion = conversion_for(context.get("request"))
