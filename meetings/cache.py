@@ -21,6 +21,7 @@ one Redis, so the version and the pages are the same for all of them.
 """
 
 import hashlib
+import logging
 
 from django.apps import apps
 from django.conf import settings
@@ -28,6 +29,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "data-version"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -54,14 +57,21 @@ def version():
 
 
 def bump():
-    """Move the data version on: every page cached so far is stale. Safe to call at any time."""
+    """Move the data version on: every page cached so far is stale. Safe to call at any time.
+
+    When the cache cannot be reached the write still stands; pages cached before it expire
+    after PAGE_CACHE_SECONDS at the latest.
+    """
     if not enabled():
         return
     cache = _cache()
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet
-        cache.add(VERSION_KEY, 2, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet
+            cache.add(VERSION_KEY, 2, timeout=None)
+    except Exception:
+        logger.warning("The page cache could not be emptied after a write", exc_info=True)
 
 
 def bump_after_commit(**kwargs):
@@ -110,8 +120,13 @@ class PageCacheMiddleware:
             if request.method in WRITES:
                 transaction.on_commit(bump, robust=True)  # runs at once: the request's work is done
             return response
-        key = _key(request)
-        stored = _cache().get(key)
+        try:
+            key = _key(request)
+            stored = _cache().get(key)
+        except Exception:
+            # Redis unreachable: the page is made as if there were no cache.
+            logger.warning("The page cache is unreachable; serving without it", exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -127,6 +142,12 @@ class PageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
         ):
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            _cache().set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            try:
+                _cache().set(
+                    key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+                )
+            except Exception:
+                logger.warning("The page cache is unreachable; the page was not stored", exc_info=True)
+                return response
             response["X-Page-Cache"] = "miss"
         return response

@@ -240,3 +240,24 @@ def test_bulk_commands_empty_the_cache(client, page_cache_on, record):
     call_command("generate_synthetic", scale="tiny", seed=3, verbosity=0)
     assert page_cache.version() > before
     assert _get(client, "/meetings/")["X-Page-Cache"] == "miss"
+
+
+def test_an_unreachable_cache_serves_pages_without_it(client, settings, record, caplog):
+    """Losing Redis costs speed, not pages: nothing listens on port 1."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "gone": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    settings.PAGE_CACHE_ALIAS = "gone"
+    settings.PAGE_CACHE_SECONDS = 60
+    response = client.get(MEETING)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
+    assert "Symposium on the high-quality" in response.content.decode()
+    record.title_en = "Saved while the cache is away"
+    record.save()  # the write stands; emptying the cache is logged, not raised
+    assert "Saved while the cache is away" in client.get(MEETING).content.decode()
+    assert "page cache" in caplog.text
