@@ -75,9 +75,19 @@ def bump():
 
 
 def bump_after_commit(**kwargs):
-    """Signal receiver: bump once the current transaction commits (at once outside one)."""
-    if enabled():
-        transaction.on_commit(bump, robust=True)
+    """Signal receiver: bump once the current transaction commits (at once outside one).
+
+    An import saves thousands of records in one transaction: one bump is registered for
+    it, not one per record.
+    """
+    if not enabled():
+        return
+    connection = transaction.get_connection()
+    # A bump already waiting in this transaction covers this write too: if the savepoint it
+    # was registered in rolls back, Django drops it, and the next write registers another.
+    if connection.in_atomic_block and any(func is bump for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(bump, robust=True)
 
 
 def connect_signals():

@@ -92,7 +92,8 @@ class SlugsInput(forms.Widget):
         self.multiple = multiple
 
     def value_from_datadict(self, data, files, name):
-        values = [value for value in data.getlist(name) if value] if hasattr(data, "getlist") else []
+        raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        values = [value for value in (raw if isinstance(raw, list | tuple) else [raw]) if value]
         if self.multiple:
             return values
         return values[0] if values else None

@@ -290,12 +290,7 @@ def delete_synthetic():
     commitments = Commitment.objects.filter(meeting__in=meetings)
     sources = Source.objects.filter(notes=MARKER)
     steps = [
-        Evidence.objects.filter(
-            Q(commitment__in=commitments)
-            | Q(pledge__commitment__in=commitments)
-            | Q(action_item__commitment__in=commitments)
-            | Q(source__in=sources)
-        ),
+        Evidence.objects.filter(Q(concerns__in=commitments) | Q(source__in=sources)),
         ActionItem.objects.filter(commitment__in=commitments),
         Pledge.objects.filter(commitment__in=commitments),
         CommitmentReview.objects.filter(Q(meeting__in=meetings) | Q(commitment__in=commitments)),

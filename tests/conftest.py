@@ -33,3 +33,14 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def in_language(client, settings):
+    """``in_language("zh-hant")``: the test client, choosing that interface language."""
+
+    def choose(language):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client
+
+    return choose

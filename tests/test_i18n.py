@@ -17,15 +17,6 @@ def _nav(html):
     return html[html.index('<ul class="nav">') : html.index("</nav>")]
 
 
-@pytest.fixture
-def in_language(client, settings):
-    def choose(language):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        return client
-
-    return choose
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("url", PUBLIC_URLS)
 def test_every_public_page_answers_in_every_language(in_language, founding_record, url, language):

@@ -65,3 +65,20 @@ def test_the_meetings_list_uses_boxes_too(client, three_companies, monkeypatch):
     html = client.get("/meetings/").content.decode()
     assert "<select" not in _field(html, "organizer")
     assert "<select" not in _field(html, "company")
+
+
+def test_slug_boxes_read_plain_dictionaries_as_well_as_query_strings(three_companies, monkeypatch):
+    from meetings.filters import CommitmentFilter
+    from meetings.models import Commitment
+
+    monkeypatch.setattr(filters, "LONGEST_SELECT", 0)
+    meeting, (a, _b, _c) = three_companies
+    commitments = Commitment.objects.all()
+    for data in (
+        {"company": [a.slug, ""], "meeting": meeting.slug},
+        {"company": a.slug, "meeting": [meeting.slug]},
+    ):
+        filterset = CommitmentFilter(data, queryset=commitments)
+        assert filterset.is_valid(), filterset.errors
+        assert list(filterset.form.cleaned_data["company"]) == [a]
+        assert filterset.form.cleaned_data["meeting"] == meeting

@@ -261,3 +261,28 @@ def test_an_unreachable_cache_serves_pages_without_it(client, settings, record, 
     record.save()  # the write stands; emptying the cache is logged, not raised
     assert "Saved while the cache is away" in client.get(MEETING).content.decode()
     assert "page cache" in caplog.text
+
+
+def test_a_transaction_of_many_writes_empties_the_cache_once(page_cache_on, record):
+    from django.db import transaction
+
+    before = page_cache.version()
+    with transaction.atomic():
+        for number in range(1, 6):
+            point = record.commitments.get(number=number)
+            point.heading_en += " (edited)"
+            point.save()
+    assert page_cache.version() == before + 1
+
+
+def test_a_write_after_a_rolled_back_savepoint_still_empties_the_cache(page_cache_on, record):
+    from django.db import transaction
+
+    before = page_cache.version()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            record.save()  # registers the bump inside the savepoint
+            raise RuntimeError
+        record.title_en = "Saved after the rollback"
+        record.save()
+    assert page_cache.version() == before + 1

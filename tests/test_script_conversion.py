@@ -19,15 +19,6 @@ TITLE_HANS = "镓产业高质量发展专题座谈会"
 
 
 @pytest.fixture
-def in_language(client, settings):
-    def choose(language):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        return client
-
-    return choose
-
-
-@pytest.fixture
 def simplified_meeting(db):
     """A meeting whose source printed it in Simplified script."""
     meeting = make_meeting(slug="simplified", title="镓产业链座谈会", language="zh-Hans")
