@@ -1,0 +1,67 @@
+"""axe-core finds no violation on any public page, in every interface language, nor on the
+admin screens this project adds or changes."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import MEETING
+
+pytestmark = pytest.mark.browser
+
+PUBLIC_PAGES = {
+    "home": "/",
+    "meeting list": "/meetings/",
+    "meeting list, filtered": "/meetings/?company=chalco&year=2023",
+    "meeting": MEETING,
+    "meeting changes": MEETING + "changes/",
+    "company list": "/companies/",
+    "company": "/companies/chalco/",
+    "organization": "/organizations/cnia/",
+    "commitment list": "/commitments/",
+    "commitment list, filtered": "/commitments/?company=chalco&company=east-hope-group&status=fulfilled",
+    "commitment list, a filter naming nothing": "/commitments/?company=no-such-company",
+    "commitment": "/commitments/gallium-symposium-2023/4/",
+    "commitment with an overdue item": "/commitments/gallium-symposium-2023/3/",
+    "not found": "/no-such-page/",
+}
+LANGUAGES = ["en", "zh-hans", "zh-hant"]
+ADMIN_PAGES = {
+    "admin index": "/admin/",
+    "meeting changelist": "/admin/meetings/meeting/",
+    "meeting change form": None,  # the founding meeting's page, found by its id
+    "new meeting from article": "/admin/meetings/meeting/from-article/",
+}
+
+
+def violations(page):
+    """axe-core's violations on the page, as readable lines (empty when there are none)."""
+    results = Axe().run(page)
+    lines = []
+    for violation in results.response["violations"]:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:40]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}")
+    return lines
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("path", PUBLIC_PAGES.values(), ids=PUBLIC_PAGES.keys())
+def test_public_page_has_no_axe_violations(page, tracked_site, choose_language, language, path):
+    choose_language(language)
+    response = page.goto(tracked_site + path)
+    assert response.status == (404 if path == "/no-such-page/" else 200)
+    assert (
+        page.get_attribute("html", "lang")
+        == {"en": "en", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}[language]
+    )
+    found = violations(page)
+    assert not found, f"axe-core on {path} ({language}):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES.keys())
+def test_admin_screen_has_no_axe_violations(page, tracked_site, admin_signed_in, founding_record, name):
+    path = ADMIN_PAGES[name] or f"/admin/meetings/meeting/{founding_record.pk}/change/"
+    response = page.goto(tracked_site + path)
+    assert response.status == 200
+    found = violations(page)
+    assert not found, f"axe-core on {path}:\n" + "\n".join(found)
