@@ -1,9 +1,12 @@
 """Pieces shared by the admin screens."""
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..status import commitments_affected_by_series, refresh_pledge_statuses
@@ -15,6 +18,33 @@ ORIGINAL_VS_ENGLISH = (
 
 # Quotes and notes in table rows: a few lines, not the default ten.
 SHORT_TEXTAREAS = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 2})}}
+
+
+def name_cells(form):
+    """Give each visible box of a form shown as a table row its column's name (aria-label).
+
+    In a table of forms each field's label is only the column header, which is not a
+    <label>: screen readers announced "edit text" with no name (axe-core: "Form elements
+    must have labels").
+    """
+    for name, field in form.fields.items():
+        widget = getattr(field.widget, "widget", field.widget)  # inside the related-object icons
+        if not widget.is_hidden:
+            widget.attrs["aria-label"] = capfirst(str(field.label or name.replace("_", " ")))
+
+
+class NamedCellsFormSet(BaseInlineFormSet):
+    """The rows of a tabular inline, their boxes named after their columns (``name_cells``)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name_cells(form)
+
+
+class TabularInline(admin.TabularInline):
+    """A tabular inline whose boxes are named for screen readers (see NamedCellsFormSet)."""
+
+    formset = NamedCellsFormSet
 
 
 class PublicOnlyViewOnSite:

@@ -13,6 +13,7 @@ from .base import (
     SHORT_TEXTAREAS,
     HistoryAdmin,
     PublicOnlyViewOnSite,
+    TabularInline,
     formsets_saved_anything,
     refresh_statuses,
 )
@@ -43,7 +44,7 @@ class CommitmentForm(forms.ModelForm):
         }
 
 
-class PledgeInline(ShowsLoadedChoices, admin.TabularInline):
+class PledgeInline(ShowsLoadedChoices, TabularInline):
     """Pledges of one commitment; ``Pledge.clean`` refuses organizations not at the meeting."""
 
     model = Pledge

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import ActionItem, Evidence
-from .base import SHORT_TEXTAREAS, HistoryAdmin, PublicOnlyViewOnSite, refresh_statuses
+from .base import SHORT_TEXTAREAS, HistoryAdmin, PublicOnlyViewOnSite, TabularInline, refresh_statuses
 from .filters import EvidenceCurrentFilter, EvidenceSubjectFilter
 from .large_tables import LargeTablePaginator, SearchRelatedByKey
 
@@ -52,7 +52,7 @@ def correction_link(entry):
     return format_html('<a href="{}">Add a correction that supersedes this entry</a>', url)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(TabularInline):
     """Add-only: earlier entries are shown read-only, each with a link to correct it."""
 
     model = Evidence

@@ -21,13 +21,14 @@ from .base import (
     SHORT_TEXTAREAS,
     HistoryAdmin,
     PublicOnlyViewOnSite,
+    TabularInline,
     refresh_statuses_for_series,
 )
 from .commitments import CommitmentForm
 from .large_tables import SearchRelatedByKey, ShowsLoadedChoices
 
 
-class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
+class ParticipationInline(ShowsLoadedChoices, TabularInline):
     model = Participation
     loaded_related = ["organization", "meeting"]  # the box and __str__ of each row
     extra = 0
@@ -36,7 +37,7 @@ class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class AttendanceInline(ShowsLoadedChoices, admin.TabularInline):
+class AttendanceInline(ShowsLoadedChoices, TabularInline):
     model = Attendance
     loaded_related = ["person", "organization", "meeting"]  # the boxes and __str__ of each row
     extra = 0
@@ -65,7 +66,7 @@ class CommitmentInline(admin.StackedInline):
         return getattr(obj, "pledge_count", 0)
 
 
-class MeetingSourceInline(ShowsLoadedChoices, admin.TabularInline):
+class MeetingSourceInline(ShowsLoadedChoices, TabularInline):
     model = MeetingSource
     loaded_related = ["source", "meeting"]  # the box and __str__ of each row
     extra = 0

@@ -12,7 +12,7 @@ from ..models import (
     Person,
     Source,
 )
-from .base import HistoryAdmin, PublicOnlyViewOnSite
+from .base import HistoryAdmin, PublicOnlyViewOnSite, TabularInline
 
 
 @admin.register(Industry)
@@ -29,7 +29,7 @@ class IndustryAdmin(HistoryAdmin):
         return obj.meeting_count
 
 
-class OrganizationAliasInline(admin.TabularInline):
+class OrganizationAliasInline(TabularInline):
     model = OrganizationAlias
     extra = 1
     verbose_name = "other name"

@@ -11,6 +11,7 @@ from .base import (
     SHORT_TEXTAREAS,
     HistoryAdmin,
     PublicOnlyViewOnSite,
+    TabularInline,
     formsets_saved_anything,
     refresh_statuses,
 )
@@ -130,7 +131,7 @@ class ActionItemAdmin(SearchRelatedByKey, EvidenceOnceSaved, PublicOnlyViewOnSit
         return obj.is_overdue
 
 
-class EditionInline(admin.TabularInline):
+class EditionInline(TabularInline):
     """The meetings of a series, read-only here: a meeting's series is set on the meeting."""
 
     model = Meeting

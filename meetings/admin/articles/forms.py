@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 
 from ...articles import MAX_ARTICLE_BYTES, ArticleError, ArticleTooLarge, clean_article
 from ...models import Attendance
+from ..base import name_cells
 
 MEETING_FIELDS = (
     "title",
@@ -161,5 +162,13 @@ class PersonForm(ChangesOnly):
     original = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-PointFormSet = forms.formset_factory(PointForm, extra=1, can_delete=True)
-PersonFormSet = forms.formset_factory(PersonForm, extra=1, can_delete=True)
+class NamedCellsRows(forms.BaseFormSet):
+    """Rows of a table of forms, their boxes named after their columns (``name_cells``)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name_cells(form)
+
+
+PointFormSet = forms.formset_factory(PointForm, formset=NamedCellsRows, extra=1, can_delete=True)
+PersonFormSet = forms.formset_factory(PersonForm, formset=NamedCellsRows, extra=1, can_delete=True)
