@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install install-dev bench-articles bench clean
+.PHONY: run test lint format migrations-check install install-dev browser screenshots bench-articles bench clean
 
 # The stamp files make repeat runs skip the install unless pyproject.toml changed.
 $(BIN)/python:
@@ -35,6 +35,21 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/browser/, marker "browser") drive Debian's Chromium; without it they
+# are skipped with a message (REQUIRE_BROWSER=1 makes them fail instead, as in CI). This
+# installs it, with the Chinese fonts the pages are laid out in (as root, Debian/Ubuntu).
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q .; then echo "Chromium and CJK fonts are installed."; \
+	else apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; fi
+
+# The README's pictures (docs/screenshots/*.png), taken by the browser tests' screenshot step.
+# pngquant, when installed, makes them a third of the size.
+screenshots: install-dev browser
+	SCREENSHOT_DIR=docs/screenshots REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m screenshots -q -p no:randomly
+	@if command -v pngquant >/dev/null; then pngquant --force --ext .png --quality 70-95 --speed 1 docs/screenshots/*.png; \
+	else echo "pngquant is not installed: the pictures are left uncompressed (apt-get install pngquant)."; fi
+	@ls -l docs/screenshots
 
 lint: install-dev
 	$(BIN)/ruff check .
