@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test's thread, and Django refuses
 # database access from a thread with a running loop unless told that this is intended.
@@ -63,19 +62,14 @@ def site(live_server, founding_record):
 
 @pytest.fixture
 def choose_language(context, live_server):
-    """``choose_language("zh-hant")``: the interface language, as the switcher's cookie sets it."""
+    """``choose_language("zh-hant")``: the interface language, chosen as the header's switcher
+    chooses it (the server sets its cookie, whatever name and flags the settings give it)."""
 
     def choose(language):
-        context.add_cookies(
-            [
-                {
-                    "name": settings.LANGUAGE_COOKIE_NAME,
-                    "value": language,
-                    "url": live_server.url,
-                    "secure": settings.LANGUAGE_COOKIE_SECURE,
-                }
-            ]
+        response = context.request.post(
+            live_server.url + "/i18n/setlang/", form={"language": language, "next": "/"}, max_redirects=0
         )
+        assert response.status == 302, response.status
 
     return choose
 
@@ -127,3 +121,24 @@ def admin_signed_in(page, site, django_user_model):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(site + "/admin/")
     return page
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Fails a test whose page broke the Content-Security-Policy (an inline style or script,
+    another origin): the browser refuses those and says so on its console."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
