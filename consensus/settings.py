@@ -127,6 +127,16 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A planner setting for each connection, for a database that fits in memory or sits on
+    # SSDs: with the default random_page_cost of 4, the company list's pledge counts were
+    # planned as a scan of every commitment (214 ms instead of 6 ms on the large data set of
+    # `make bench`); over the list pages' queries it saved 8-23 %, and no page got slower.
+    # An empty PG_SESSION_OPTIONS leaves the server's own settings.
+    _session = os.environ.get("PG_SESSION_OPTIONS", "-c random_page_cost=1.1").strip()
+    if _session:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = _session
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The public page cache (meetings/cache.py): on when REDIS_URL is set, e.g.

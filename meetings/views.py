@@ -190,7 +190,13 @@ def _commitments(request):
 def commitment_list(request):
     filterset = _commitments(request)
     filterset.queryset = filterset.queryset.prefetch_related(
-        Prefetch("pledges", Pledge.objects.select_related("organization"))
+        # Only what the list shows of each pledge: its organization's names and address.
+        Prefetch(
+            "pledges",
+            Pledge.objects.select_related("organization").only(
+                "commitment", "organization__slug", "organization__name", "organization__name_en"
+            ),
+        )
     )
     page = _filtered_page(request, filterset)
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})

@@ -77,3 +77,42 @@ def test_makemigrations_check_needs_no_production_secrets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+
+
+def _database_options(env):
+    """The default database's OPTIONS as the production settings build them from ``env``."""
+    code = (
+        "from django.conf import settings; import json; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "consensus.settings", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env={**base, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_start_with_the_planner_setting_unless_told_otherwise():
+    url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
+    assert _database_options(url) == '{"options": "-c random_page_cost=1.1"}'
+    assert _database_options({**url, "PG_SESSION_OPTIONS": ""}) == "{}"
+    assert (
+        _database_options({**url, "PG_SESSION_OPTIONS": "-c work_mem=8MB"})
+        == '{"options": "-c work_mem=8MB"}'
+    )
+    # SQLite has no such setting.
+    assert _database_options({"DATABASE_URL": "sqlite:////tmp/unused.sqlite3"}) == "{}"
+
+
+def test_the_planner_setting_is_in_force_on_postgresql(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone() == ("1.1",)
