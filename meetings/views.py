@@ -1,11 +1,10 @@
 """The public pages. Each view loads everything its template shows in a fixed number of queries."""
 
-from itertools import groupby
 from pathlib import Path
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +31,8 @@ from .status import Tracking
 
 PUBLISHED = Meeting.Status.PUBLISHED
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+# Meetings per page of a company's page, each with the company's pledges there.
+COMPANY_MEETINGS_PER_PAGE = 10
 
 
 def _filtered_page(request, filterset):
@@ -132,37 +133,68 @@ def company_list(request):
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its row count, for lists whose count is already known."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # the cached property, filled in: no COUNT query
+
+
 def company_detail(request, slug):
+    """A company, and its meetings newest first with its pledges at each, a page of meetings at a time.
+
+    A company in many meetings over the years would otherwise make an unbounded page; the
+    totals cover every published meeting.
+    """
     organization = get_object_or_404(Organization.objects.public().select_related("parent"), slug=slug)
     if organization.kind != Organization.Kind.COMPANY:
         return redirect(organization)
-    participations = (
+    pledges = organization.pledges.filter(commitment__meeting__status=PUBLISHED)
+    # Every published meeting it took part in or pledged at, as ids: one query.
+    meeting_ids = set(
         organization.participations.filter(meeting__status=PUBLISHED)
-        .select_related("meeting__organizer")
-        .order_by(*newest_first("meeting__"))
+        .order_by()
+        .values_list("meeting_id", flat=True)
+        .union(pledges.order_by().values_list("commitment__meeting_id", flat=True))
     )
-    pledges = (
-        organization.pledges.filter(commitment__meeting__status=PUBLISHED)
-        .select_related("commitment__meeting")
-        .order_by(*newest_first("commitment__meeting__"), "commitment__number")
+    took_part = organization.participations.filter(meeting=OuterRef("pk"))
+    page = _CountedPaginator(
+        Meeting.objects.filter(pk__in=meeting_ids)
+        .select_related("organizer")
+        # None where it pledged without a recorded participation.
+        .annotate(named_in_source=Subquery(took_part.values("named_in_source")[:1]))
+        .newest_first(),
+        COMPANY_MEETINGS_PER_PAGE,
+        len(meeting_ids),
+    ).get_page(request.GET.get("page"))
+    meetings = list(page.object_list)
+    shown_ids = [meeting.pk for meeting in meetings]
+    today = timezone.localdate()
+    overdue_items = ActionItem.objects.overdue(today).filter(commitment=OuterRef("commitment"))
+    totals = pledges.aggregate(pledges=Count("pk"), overdue=Count("pk", filter=Q(Exists(overdue_items))))
+    shown_pledges = list(
+        pledges.filter(commitment__meeting_id__in=shown_ids)
+        .select_related("commitment")
+        .order_by("commitment__number")
     )
-    pledges = list(pledges)
     overdue = {}
-    for item in ActionItem.objects.overdue(timezone.localdate()).filter(
-        commitment_id__in={p.commitment_id for p in pledges}
+    for item in ActionItem.objects.overdue(today).filter(
+        commitment_id__in={p.commitment_id for p in shown_pledges}
     ):
         overdue.setdefault(item.commitment_id, []).append(item)
-    for pledge in pledges:
+    by_meeting, meeting_by_id = {}, {meeting.pk: meeting for meeting in meetings}
+    for pledge in shown_pledges:
         pledge.overdue_items = overdue.get(pledge.commitment_id, [])
-    pledges_by_meeting = [
-        (meeting, list(group)) for meeting, group in groupby(pledges, key=lambda p: p.commitment.meeting)
-    ]
+        pledge.commitment.meeting = meeting_by_id[pledge.commitment.meeting_id]  # loaded already
+        by_meeting.setdefault(pledge.commitment.meeting_id, []).append(pledge)
     context = {
         "company": organization,
-        "participations": participations,
-        "pledges_by_meeting": pledges_by_meeting,
-        "pledge_count": len(pledges),
-        "overdue_count": sum(1 for p in pledges if p.overdue_items),
+        "page": page,
+        "attended": [m for m in meetings if m.named_in_source is not None],
+        "pledges_by_meeting": [(m, by_meeting[m.pk]) for m in meetings if m.pk in by_meeting],
+        "pledge_count": totals["pledges"],
+        "overdue_count": totals["overdue"],
     }
     return render(request, "meetings/company_detail.html", context)
 

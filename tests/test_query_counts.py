@@ -17,7 +17,8 @@ PAGES = {
     "/meetings/gallium-symposium-2023/": 7,
     "/companies/": 5,
     "/companies/?industry=gallium&province=guangdong&q=a": 6,
-    "/companies/chalco/": 4,
+    # the company, its meetings' ids, a page of them, totals, the page's pledges, overdue items
+    "/companies/chalco/": 6,
     "/organizations/cnia/": 4,
     "/commitments/": 6,
     "/commitments/?company=chalco": 7,
