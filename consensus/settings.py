@@ -210,3 +210,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Public list pages show this many rows per page.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# They count matching rows up to this many and offer them in pages; past it they say
+# "more than" (meetings/paging.py). Downloads always hold every matching row.
+LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 1000)

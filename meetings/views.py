@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from .models import (
     Pledge,
     newest_first,
 )
+from .paging import CappedPaginator, KnownCountPaginator
 from .status import Tracking
 
 PUBLISHED = Meeting.Status.PUBLISHED
@@ -38,7 +38,7 @@ COMPANY_MEETINGS_PER_PAGE = 10
 def _filtered_page(request, filterset):
     """The requested page of a filtered list; an invalid filter gives an empty list, not an error."""
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -133,14 +133,6 @@ def company_list(request):
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its row count, for lists whose count is already known."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # the cached property, filled in: no COUNT query
-
-
 def company_detail(request, slug):
     """A company, and its meetings newest first with its pledges at each, a page of meetings at a time.
 
@@ -159,7 +151,7 @@ def company_detail(request, slug):
         .union(pledges.order_by().values_list("commitment__meeting_id", flat=True))
     )
     took_part = organization.participations.filter(meeting=OuterRef("pk"))
-    page = _CountedPaginator(
+    page = KnownCountPaginator(
         Meeting.objects.filter(pk__in=meeting_ids)
         .select_related("organizer")
         # None where it pledged without a recorded participation.
