@@ -79,3 +79,53 @@ def test_the_count_stops_at_the_limit(seven_meetings, django_assert_num_queries)
     assert "LIMIT 6" in context.captured_queries[0]["sql"]
     exact = CappedPaginator(Meeting.objects.order_by("slug"), 2, count_limit=7)
     assert (exact.count, exact.count_is_lower_bound) == (7, False)
+
+
+@pytest.fixture
+def ranked_search(db):
+    """Eleven points containing 標: five in the heading (in meetings of different years), six only in the body."""
+    points = []
+    for year in range(2013, 2024):
+        meeting = make_meeting(slug=f"s{year}", held_on=datetime.date(year, 1, 1), held_on_precision="year")
+        in_heading = year % 2 == 0
+        points.append(
+            make_commitment(
+                meeting,
+                heading="標準" if in_heading else "其他",
+                body="正文" if in_heading else "按標準執行",
+            )
+        )
+    return points
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 4, 5, 6, 11, 25])
+def test_each_page_of_a_ranked_search_is_its_slice_of_the_whole_ranked_list(
+    client, ranked_search, settings, page_size
+):
+    """Heading matches first, newest first, then body-only matches, newest first; cut into pages."""
+    settings.PAGE_SIZE = page_size
+    expected = [f"s{y}" for y in (2022, 2020, 2018, 2016, 2014)] + [
+        f"s{y}" for y in (2023, 2021, 2019, 2017, 2015, 2013)
+    ]
+    listed, number = [], 1
+    while True:
+        response = client.get("/commitments/", {"q": "標", "page": number})
+        page = response.context["page"]
+        assert page.number == number
+        rows = [c.meeting.slug for c in page.object_list]
+        assert rows == expected[(number - 1) * page_size : number * page_size]
+        # Pledges are loaded for the whole page, both groups.
+        assert all(hasattr(c, "_prefetched_objects_cache") for c in page.object_list)
+        listed += rows
+        if not page.has_next():
+            break
+        number += 1
+    assert listed == expected
+
+
+def test_a_ranked_search_past_the_count_limit_stops_at_the_limit(client, ranked_search, settings):
+    settings.PAGE_SIZE, settings.LIST_COUNT_LIMIT = 4, 7
+    last = client.get("/commitments/", {"q": "標", "page": 2})
+    assert last.context["page"].paginator.count_is_lower_bound
+    assert [c.meeting.slug for c in last.context["page"].object_list] == ["s2014", "s2023", "s2021"]
+    assert "More than 7 commitments match" in last.content.decode()
