@@ -83,7 +83,7 @@ def test_the_count_stops_at_the_limit(seven_meetings, django_assert_num_queries)
 
 @pytest.fixture
 def ranked_search(db):
-    """Eleven points containing 標: five in the heading (in meetings of different years), six only in the body."""
+    """Eleven points containing 標, one a year: five in the heading, six only in the body."""
     points = []
     for year in range(2013, 2024):
         meeting = make_meeting(slug=f"s{year}", held_on=datetime.date(year, 1, 1), held_on_precision="year")
