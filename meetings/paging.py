@@ -31,7 +31,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # COUNT(*) over a subquery with LIMIT: it stops at the first count_limit + 1 rows.
-        counted = self.object_list.order_by()[: self.count_limit + 1].count()
+        counted = self.object_list.order_by().values("pk")[: self.count_limit + 1].count()
         if counted > self.count_limit:
             self.count_is_lower_bound = True
             return self.count_limit
