@@ -239,7 +239,7 @@ CONTENT_SECURITY_POLICY = {
 # Cookies (only editors get any: public pages set none) are sent over HTTPS only, hidden from
 # scripts, and not on cross-site requests. The __Host- prefix makes the browser refuse them
 # unless they are Secure, for this host only and for every path; a local run over plain HTTP
-# (DEBUG, or SECURE_COOKIES=0 behind no TLS at all) keeps the plain names.
+# (DEBUG, or SECURE_COOKIES=0 behind no TLS at all) keeps Django's usual names.
 SECURE_COOKIES = not DEBUG and env_bool("SECURE_COOKIES", True)
 _COOKIE_PREFIX = "__Host-" if SECURE_COOKIES else ""
 SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}sessionid"
@@ -251,7 +251,7 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 # No script of the site reads the token: the admin's forms carry it in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_NAME = f"{_COOKIE_PREFIX}language"
+LANGUAGE_COOKIE_NAME = "__Host-language" if SECURE_COOKIES else "django_language"
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
