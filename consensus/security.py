@@ -11,7 +11,7 @@ import math
 
 from django.conf import settings
 from django.contrib import admin
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 
 LOCKED_OUT_STATUS = 429  # Too Many Requests
 
@@ -60,4 +60,4 @@ def lockout_response(request, original_response=None, credentials=None):
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": minutes,
     }
-    return TemplateResponse(request, "admin/locked_out.html", context, status=LOCKED_OUT_STATUS)
+    return render(request, "admin/locked_out.html", context, status=LOCKED_OUT_STATUS)
