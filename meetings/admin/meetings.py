@@ -1,6 +1,8 @@
 """Editing meetings, with their participants, people, points and sources on one screen."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.db.models import Q
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -72,6 +74,30 @@ class MeetingSourceInline(ShowsLoadedChoices, admin.TabularInline):
     autocomplete_fields = ["source"]
     fields = ["source", "quote"]
     formfield_overrides = SHORT_TEXTAREAS
+
+
+def delete_selected_unpublished(modeladmin, request, queryset):
+    """The admin's "Delete selected", refused when the selection holds a meeting that has been
+    published and the editor may not delete those (see MeetingAdmin.has_delete_permission)."""
+    if not request.user.has_perm("meetings.delete_published_meeting"):
+        published = queryset.filter(
+            Q(status=Meeting.Status.PUBLISHED)
+            | Q(pk__in=Meeting.history.filter(status=Meeting.Status.PUBLISHED).values("id"))
+        )
+        titles = [str(meeting) for meeting in published[:6]]
+        if titles:
+            modeladmin.message_user(
+                request,
+                "Nothing was deleted: these meetings have been published, and only an "
+                f"administrator may delete them: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}.",
+                messages.ERROR,
+            )
+            return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+delete_selected_unpublished.allowed_permissions = delete_selected.allowed_permissions
+delete_selected_unpublished.short_description = delete_selected.short_description
 
 
 @admin.register(Meeting)
@@ -163,6 +189,22 @@ class MeetingAdmin(SearchRelatedByKey, PublicOnlyViewOnSite, HistoryAdmin):
 
     def is_public(self, obj):
         return obj.is_published
+
+    def has_delete_permission(self, request, obj=None):
+        """Editors delete drafts; a meeting that has been published, even if it was returned to
+        draft since, only with ``delete_published_meeting`` (administrators)."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("meetings.delete_published_meeting"):
+            return True
+        return not obj.has_been_published()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_unpublished, name, description)
+        return actions
 
     def get_urls(self):
         # Before the default URLs, whose "<path:object_id>/" would take "from-article/".
