@@ -27,9 +27,10 @@ from .base import (
 )
 from .commitments import CommitmentForm
 from .large_tables import SearchRelatedByKey, ShowsLoadedChoices
+from .versions import VersionCheckedInline
 
 
-class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
+class ParticipationInline(VersionCheckedInline, ShowsLoadedChoices, admin.TabularInline):
     model = Participation
     loaded_related = ["organization", "meeting"]  # the box and __str__ of each row
     extra = 0
@@ -38,7 +39,7 @@ class ParticipationInline(ShowsLoadedChoices, admin.TabularInline):
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class AttendanceInline(ShowsLoadedChoices, admin.TabularInline):
+class AttendanceInline(VersionCheckedInline, ShowsLoadedChoices, admin.TabularInline):
     model = Attendance
     loaded_related = ["person", "organization", "meeting"]  # the boxes and __str__ of each row
     extra = 0
@@ -47,7 +48,7 @@ class AttendanceInline(ShowsLoadedChoices, admin.TabularInline):
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(VersionCheckedInline, admin.StackedInline):
     """The numbered points; each links to its own page, where its pledges are edited."""
 
     model = Commitment
@@ -67,7 +68,7 @@ class CommitmentInline(admin.StackedInline):
         return getattr(obj, "pledge_count", 0)
 
 
-class MeetingSourceInline(ShowsLoadedChoices, admin.TabularInline):
+class MeetingSourceInline(VersionCheckedInline, ShowsLoadedChoices, admin.TabularInline):
     model = MeetingSource
     loaded_related = ["source", "meeting"]  # the box and __str__ of each row
     extra = 0
