@@ -1,6 +1,10 @@
 """No lost edits: two editors on one record, and deleting what other records depend on."""
 
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -96,6 +100,39 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_the_first_is_kept(fir
     assert "Nothing was saved" in response.text
     record.refresh_from_db()
     assert getattr(record, field) == "First editor's words"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_save_waits_for_one_in_progress_and_then_sees_it(first, second):
+    # Two saves at the same moment: the row lock makes the second wait for the first to commit,
+    # so its check reads the first's change instead of the row as it was before both.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: it runs one write transaction at a time")
+    person = make_person(name_en="Before")
+    url = admin_url(Person, "change", person.pk)
+    opened = submitted(second.get(url))
+    answers = []
+
+    def second_saves():
+        try:
+            answers.append(second.post(url, opened | {"name_en": "Second"}))
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        saving = Person.objects.select_for_update().get(pk=person.pk)  # the first save, under way
+        waiting = threading.Thread(target=second_saves)
+        waiting.start()
+        time.sleep(1)
+        assert waiting.is_alive()  # blocked on the row
+        saving.name_en = "First"
+        saving.save()
+    waiting.join(30)
+
+    assert answers[0].status_code == 200
+    assert CHANGED_SINCE in errors_of(answers[0])
+    person.refresh_from_db()
+    assert person.name_en == "First"
 
 
 def test_the_refusal_names_the_time_of_the_first_save(first, second):

@@ -196,3 +196,11 @@ def test_weak_passwords_are_refused_with_the_reason(editor, password, message):
 
 def test_a_long_uncommon_password_is_accepted(editor):
     assert validate_password("gallium-recovery-quarterly", user=editor) is None
+
+
+@pytest.mark.parametrize(("language", "title"), [("zh-CN", "登录已暂停"), ("zh-TW", "登入已暫停")])
+def test_the_lockout_page_speaks_the_editors_language(client, editor, language, title):
+    response = fail_five_times(client, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 429
+    assert title in response.text
+    assert "60" in response.text

@@ -5,7 +5,7 @@ from django.contrib.admin.actions import delete_selected
 from django.db.models import Q
 from django.urls import path
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from .. import services
 from ..counting import correlated_count
@@ -87,12 +87,12 @@ def delete_selected_unpublished(modeladmin, request, queryset):
         )
         titles = [str(meeting) for meeting in published[:6]]
         if titles:
-            modeladmin.message_user(
-                request,
-                "Nothing was deleted: these meetings have been published, and only an "
-                f"administrator may delete them: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}.",
-                messages.ERROR,
+            message = gettext(
+                "Nothing was deleted: these meetings have been published, and only an administrator "
+                "may delete them: %(meetings)s."
             )
+            listed = "; ".join(titles[:5]) + (" …" if len(titles) > 5 else "")
+            modeladmin.message_user(request, message % {"meetings": listed}, messages.ERROR)
             return None
     return delete_selected(modeladmin, request, queryset)
 
