@@ -30,14 +30,17 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}")
 
 
-def env_int(name, default):
+def env_int(name, default, minimum=None):
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more; got {number}")
+    return number
 
 
 def env_list(name):
@@ -262,16 +265,15 @@ LANGUAGE_COOKIE_PATH = "/"
 # Five wrong passwords for one username from one address lock that pair out for an hour; the
 # same username from another address, and other usernames, can still sign in. A success
 # clears the count. `manage.py axes_reset` (or axes_reset_username NAME) lifts lockouts early.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 60))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# At least a minute: django-axes reads no cool-off as "locked out for good".
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 60, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "consensus.security.lockout_response"
 # The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies that each append the
 # address they received the request from to X-Forwarded-For, the address the outermost one saw.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more; got {TRUSTED_PROXY_COUNT}")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "consensus.security.client_ip"
 
 # One line per request from consensus.requestlog, and every record carries the request's id.

@@ -172,3 +172,11 @@ def test_a_negative_trusted_proxy_count_refuses_to_start():
     result = _start({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "-1"})
     assert result.returncode != 0
     assert "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["LOGIN_FAILURE_LIMIT", "LOGIN_COOLOFF_MINUTES"])
+def test_a_lockout_setting_below_one_refuses_to_start(name):
+    # A cool-off of 0 would make django-axes lock out for good.
+    result = _start({"DEBUG": "1", name: "0"})
+    assert result.returncode != 0
+    assert f"{name} must be 1 or more" in result.stderr
