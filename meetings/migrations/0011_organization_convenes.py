@@ -16,7 +16,7 @@ def fill_convenes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0008_organization_is_public'),
+        ('meetings', '0010_editor_and_viewer_groups'),
     ]
 
     operations = [
