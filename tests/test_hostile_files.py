@@ -29,6 +29,7 @@ from meetings.articles import ArticleError, draft_article
 from meetings.importing import ImportFile, ImportProblem, parse_import_text
 from meetings.importing.reading import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
 from tests.conftest import FOUNDING_FILE, tried
+from tests.factories import make_meeting_with_pledges
 from tests.test_admin_from_article import URL, paste, submit
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
@@ -123,9 +124,9 @@ HOSTILE_YAML = {
 
 
 @pytest.fixture
-def other_records(founding_record):
+def other_records(db):
     """A database that is not empty, so that 'unchanged' means something."""
-    return founding_record
+    make_meeting_with_pledges(companies=2, commitments=2)
 
 
 def _measured(action):
@@ -237,7 +238,7 @@ def test_draft_from_article_reports_a_hostile_file_and_writes_no_draft(tmp_path,
 
 @pytest.mark.parametrize(("make", "message"), HOSTILE_ARTICLES.values(), ids=HOSTILE_ARTICLES)
 def test_the_admin_refuses_a_hostile_upload_with_a_message_and_saves_nothing(
-    editor_client, founding_record, make, message
+    editor_client, other_records, make, message
 ):
     before = counts()
     upload = SimpleUploadedFile("hostile.txt", make())
@@ -291,7 +292,7 @@ HOSTILE_DRAFTS = {
 
 @pytest.mark.parametrize(("make", "message"), HOSTILE_DRAFTS.values(), ids=HOSTILE_DRAFTS)
 def test_a_hostile_yaml_draft_on_the_review_page_is_an_error_and_saves_nothing(
-    editor_client, founding_record, make, message
+    editor_client, other_records, make, message
 ):
     review = paste(editor_client, SEED.read_text(encoding="utf-8"))
     before = counts()
