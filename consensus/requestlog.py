@@ -65,11 +65,12 @@ def printable(text, limit=_PATH_LIMIT):
 
 
 def _user_id(request):
-    # Only an editor's browser sends the session cookie; asking anyone else's request for its
-    # user would load a session for nothing.
+    # The user the request already loaded (AuthenticationMiddleware keeps it as _cached_user),
+    # never a new look-up: that would read the session for nothing on a public page, and
+    # fail during a database outage, turning even /healthz into an error.
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return "-"
-    user = getattr(request, "user", None)
+    user = getattr(request, "_cached_user", None)
     return user.pk if user is not None and user.is_authenticated else "-"
 
 

@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # After sessions, before common: picks the interface language from the cookie set by
     # the switcher, else from Accept-Language (zh-TW/zh-HK fall back to zh-hant, zh-CN to zh-hans).
     "django.middleware.locale.LocaleMiddleware",
+    # A database outage raised by a view is a translated 503 page with Retry-After, not a
+    # 500; the broken connection is closed so the next request reconnects (consensus/outage.py).
+    "consensus.outage.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -139,6 +142,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails the connection after this many seconds instead of the
+    # system's minutes, so pages answer 503 at once (consensus/outage.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
+# Load balancers probe /healthz and /readyz over plain HTTP: never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A planner setting for each connection, for a database that fits in memory or sits on
@@ -166,7 +177,7 @@ if REDIS_URL:
     }
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600) if REDIS_URL else 0
-PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/i18n/", "/static/")
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/i18n/", "/static/", "/healthz", "/readyz")
 
 # The lockout check comes first, so a locked-out sign-in is refused before its password is tried.
 AUTHENTICATION_BACKENDS = [

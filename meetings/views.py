@@ -1,5 +1,6 @@
 """The public pages. Each view loads everything its template shows in a fixed number of queries."""
 
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -259,10 +260,26 @@ def meeting_changes(request, slug):
 # -- downloads ---------------------------------------------------------------------------
 
 
+# Characters a plain-text message shows escaped (\u003c): markup, control characters and
+# the invisible ones that reorder a line. A message may quote the value a request sent.
+_ESCAPED = re.compile(r"[<>&\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LONGEST_PROBLEM = 300
+
+
+def _plain_problem(text):
+    """One line of a plain-text message: escaped as above, and cut short past 300 characters."""
+    text = _ESCAPED.sub(lambda match: f"\\u{ord(match[0]):04x}", str(text)).replace("\n", " ")
+    return text if len(text) <= _LONGEST_PROBLEM else text[: _LONGEST_PROBLEM - 1] + "…"
+
+
 def _export(request, name, fmt, filterset, columns, rows):
     """The filtered list as a streamed CSV or JSON file; a filter that cannot be used is a 400."""
     if not filterset.is_valid():
-        problems = [f"{field}: {error}" for field, errors in filterset.errors.items() for error in errors]
+        problems = [
+            _plain_problem(f"{field}: {error}")
+            for field, errors in filterset.errors.items()
+            for error in errors
+        ]
         return HttpResponseBadRequest(
             "These filters could not be used, so nothing was exported:\n" + "\n".join(problems) + "\n",
             content_type="text/plain; charset=utf-8",

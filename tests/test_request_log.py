@@ -125,3 +125,12 @@ def test_an_error_is_logged_with_the_request_id_and_its_traceback(settings, log)
 def test_records_outside_a_request_carry_a_dash(log):
     logging.getLogger("consensus.test").info("between requests")
     assert log.records[-1].request_id == "-"
+
+
+def test_logging_a_request_never_loads_its_user(client, editor, caplog, django_assert_num_queries):
+    """An editor's cookie on a page that needs no user: no session read just for the log line."""
+    client.force_login(editor)
+    with caplog.at_level(logging.INFO, logger="consensus.requests"), django_assert_num_queries(0):
+        assert client.get("/healthz").status_code == 200
+    (line,) = [r.getMessage() for r in caplog.records if 'path="/healthz"' in r.getMessage()]
+    assert line.endswith("user=-")
