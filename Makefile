@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check install install-dev browser screenshots bench-articles bench clean
+.PHONY: run test lint format migrations-check install install-dev browser screenshots bench-articles bench outage-check clean
 
 # The stamp files make repeat runs skip the install unless pyproject.toml changed.
 $(BIN)/python:
@@ -72,6 +72,11 @@ bench-articles: install
 # The table goes to bench/results/latest.md; see bench/run.py.
 bench: install
 	$(BIN)/python -m bench.run
+
+# A database outage for real: a throwaway PostgreSQL cluster under gunicorn, stopped and started
+# again; pages must answer 503 with Retry-After meanwhile and 200 after (scripts/outage_check.py).
+outage-check: install
+	$(BIN)/python scripts/outage_check.py
 
 clean:
 	rm -rf $(VENV) staticfiles

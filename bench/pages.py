@@ -6,7 +6,6 @@ so most combinations have rows, and about a third ask for a later page. The same
 gives the same lists on the same data.
 """
 
-import math
 import random
 from urllib.parse import urlencode
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from meetings.filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from meetings.models import ActionItem, Commitment, Meeting, Organization, Participation, Pledge
+from meetings.paging import CappedPaginator
 
 # The page types of the table, in its order (the driver adds the fortunes floor and the static file).
 PAGE_TYPES = [
@@ -218,11 +218,12 @@ def _commitment_list(rng, count):
 
 
 def _list_url(base, rng, params, filterset):
-    """The list URL for ``params``; some ask for a random later page (counting the rows only for those)."""
+    """The list URL for ``params``; some ask for a random later page of those the list offers."""
     if not filterset.is_valid():
         raise ValueError(f"{base} rejects the filters {params}: {filterset.errors.as_json()}")
     if rng.random() < LATER_PAGE:
-        pages = math.ceil(filterset.qs.count() / settings.PAGE_SIZE)
+        # The pages the list offers: its rows up to LIST_COUNT_LIMIT (meetings/paging.py).
+        pages = CappedPaginator(filterset.qs, settings.PAGE_SIZE).num_pages
         if pages > 1:
             params = {**params, "page": rng.randint(2, pages)}
     query = urlencode(params, doseq=True)

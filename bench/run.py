@@ -117,8 +117,17 @@ def url_lists(dataset, config, build):
     Building needs a row count for each list URL with a later page, which takes minutes on the
     large scale; a regenerated database has a new ``generated_at`` and gets new lists.
     """
+    from django.conf import settings
+
     path = RESULTS.parent / f"urls-{dataset.scale}.json"
-    key = {"generated_at": dataset.generated_at.isoformat(), "seed": config.seed, "count": config.urls}
+    key = {
+        "generated_at": dataset.generated_at.isoformat(),
+        "seed": config.seed,
+        "count": config.urls,
+        # Later pages are chosen among the pages a list offers, which depend on these.
+        "page_size": settings.PAGE_SIZE,
+        "list_count_limit": settings.LIST_COUNT_LIMIT,
+    }
     try:
         saved = json.loads(path.read_text())
         if saved["key"] == key:

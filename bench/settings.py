@@ -13,5 +13,8 @@ from consensus.settings import INSTALLED_APPS, STATICFILES_DIRS
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 ROOT_URLCONF = "bench.urls"
 
+# gunicorn is measured over plain HTTP on the loopback: no redirect to HTTPS.
+SECURE_SSL_REDIRECT = False
+
 if os.environ.get("BENCH_STATIC_EXTRA"):
     STATICFILES_DIRS = [*STATICFILES_DIRS, ("bench", os.environ["BENCH_STATIC_EXTRA"])]

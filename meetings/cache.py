@@ -128,7 +128,10 @@ class PageCacheMiddleware:
         if not _cacheable_request(request):
             response = self.get_response(request)
             if request.method in WRITES:
-                transaction.on_commit(bump, robust=True)  # runs at once: the request's work is done
+                # The request's work is done (committed or not). Called directly rather than
+                # through on_commit(), which would open a database connection to ask whether
+                # one is in a transaction: during a database outage, a failure of its own.
+                bump()
             return response
         try:
             key = _key(request)

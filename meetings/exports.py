@@ -15,7 +15,7 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -272,9 +272,17 @@ def csv_chunks(columns, rows):
         yield "".join(writer.writerow([_csv_cell(row[column.name]) for column in columns]) for row in chunk)
 
 
+# The header repeats the request's filters: written with <, > and & escaped (as JSON allows),
+# so that a hostile filter value is never sent back as markup.
+_REFLECTED = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def json_chunks(rows, header):
     """``{...header, "rows": [...]}``, written row by row."""
-    fields = [f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in header.items()]
+    fields = [
+        f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False).translate(_REFLECTED)}"
+        for key, value in header.items()
+    ]
     yield "{\n" + "".join(field + ",\n" for field in fields) + ' "rows": ['
     first = True
     for chunk in _chunks(rows, 200):
@@ -284,14 +292,25 @@ def json_chunks(rows, header):
     yield "\n ]\n}\n"
 
 
+def _started(chunks):
+    """``chunks`` with its first two pieces (the head and the first rows) already made.
+
+    The first query then runs before the status line is sent: a database outage is a 503
+    page (consensus/outage.py) rather than a 200 whose file is cut short.
+    """
+    return chain(list(islice(chunks, 2)), chunks)
+
+
 def download(name, fmt, columns, rows, *, header):
     """A streamed attachment: ``name-YYYY-MM-DD.csv`` or ``.json``."""
     filename = f"{name}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(columns, rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            _started(csv_chunks(columns, rows)), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = StreamingHttpResponse(
-            json_chunks(rows, header), content_type="application/json; charset=utf-8"
+            _started(json_chunks(rows, header)), content_type="application/json; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

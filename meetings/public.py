@@ -1,4 +1,4 @@
-"""Keeping ``Organization.is_public`` equal to its rule, on every write that can change it.
+"""Keeping ``Organization.is_public`` and ``Organization.convenes`` equal to their rules.
 
 An organization is public when it took part in, or convened, a published meeting, or
 when one of its branches took part in one (``Organization.public_condition``). What can
@@ -9,7 +9,9 @@ change that, and whom it concerns:
   after, and every organization taking part, with their parents;
 - an organization's parent changed: the old and the new parent.
 
-Each is refreshed in the same transaction as the write, by the signal receivers below.
+``convenes`` (the organizer of a published meeting) changes only with a meeting's status
+or organizer, which the same receivers refresh. Each is refreshed in the same transaction
+as the write, by the signal receivers below.
 Bulk writes that send no signals (the synthetic data generator) call ``refresh_public()``
 for everything when they finish.
 """
@@ -20,11 +22,17 @@ from .models import Meeting, Organization, Participation
 
 
 def refresh_public(ids=None):
-    """Set ``is_public`` from the rule for these organizations (all when None). Two UPDATEs."""
+    """Set ``is_public`` and ``convenes`` from their rules for these organizations (all when None).
+
+    Four UPDATEs, each touching only the rows whose flag changes.
+    """
     organizations = Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
-    rule = Organization.public_condition()
-    organizations.filter(is_public=False).filter(rule).update(is_public=True)
-    organizations.filter(is_public=True).exclude(rule).update(is_public=False)
+    for flag, rule in (
+        ("is_public", Organization.public_condition()),
+        ("convenes", Organization.convening_condition()),
+    ):
+        organizations.filter(**{flag: False}).filter(rule).update(**{flag: True})
+        organizations.filter(**{flag: True}).exclude(rule).update(**{flag: False})
 
 
 def _with_parents(ids):

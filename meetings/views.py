@@ -1,11 +1,10 @@
 """The public pages. Each view loads everything its template shows in a fixed number of queries."""
 
-from itertools import groupby
+import re
 from pathlib import Path
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,16 +27,19 @@ from .models import (
     Pledge,
     newest_first,
 )
+from .paging import CappedPaginator, KnownCountPaginator
 from .status import Tracking
 
 PUBLISHED = Meeting.Status.PUBLISHED
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+# Meetings per page of a company's page, each with the company's pledges there.
+COMPANY_MEETINGS_PER_PAGE = 10
 
 
 def _filtered_page(request, filterset):
     """The requested page of a filtered list; an invalid filter gives an empty list, not an error."""
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -133,36 +135,59 @@ def company_list(request):
 
 
 def company_detail(request, slug):
+    """A company, and its meetings newest first with its pledges at each, a page of meetings at a time.
+
+    A company in many meetings over the years would otherwise make an unbounded page; the
+    totals cover every published meeting.
+    """
     organization = get_object_or_404(Organization.objects.public().select_related("parent"), slug=slug)
     if organization.kind != Organization.Kind.COMPANY:
         return redirect(organization)
-    participations = (
+    pledges = organization.pledges.filter(commitment__meeting__status=PUBLISHED)
+    # Every published meeting it took part in or pledged at, as ids: one query.
+    meeting_ids = set(
         organization.participations.filter(meeting__status=PUBLISHED)
-        .select_related("meeting__organizer")
-        .order_by(*newest_first("meeting__"))
+        .order_by()
+        .values_list("meeting_id", flat=True)
+        .union(pledges.order_by().values_list("commitment__meeting_id", flat=True))
     )
-    pledges = (
-        organization.pledges.filter(commitment__meeting__status=PUBLISHED)
-        .select_related("commitment__meeting")
-        .order_by(*newest_first("commitment__meeting__"), "commitment__number")
+    took_part = organization.participations.filter(meeting=OuterRef("pk"))
+    page = KnownCountPaginator(
+        Meeting.objects.filter(pk__in=meeting_ids)
+        .select_related("organizer")
+        # None where it pledged without a recorded participation.
+        .annotate(named_in_source=Subquery(took_part.values("named_in_source")[:1]))
+        .newest_first(),
+        COMPANY_MEETINGS_PER_PAGE,
+        len(meeting_ids),
+    ).get_page(request.GET.get("page"))
+    meetings = list(page.object_list)
+    shown_ids = [meeting.pk for meeting in meetings]
+    today = timezone.localdate()
+    overdue_items = ActionItem.objects.overdue(today).filter(commitment=OuterRef("commitment"))
+    totals = pledges.aggregate(pledges=Count("pk"), overdue=Count("pk", filter=Q(Exists(overdue_items))))
+    shown_pledges = list(
+        pledges.filter(commitment__meeting_id__in=shown_ids)
+        .select_related("commitment")
+        .order_by("commitment__number")
     )
-    pledges = list(pledges)
     overdue = {}
-    for item in ActionItem.objects.overdue(timezone.localdate()).filter(
-        commitment_id__in={p.commitment_id for p in pledges}
+    for item in ActionItem.objects.overdue(today).filter(
+        commitment_id__in={p.commitment_id for p in shown_pledges}
     ):
         overdue.setdefault(item.commitment_id, []).append(item)
-    for pledge in pledges:
+    by_meeting, meeting_by_id = {}, {meeting.pk: meeting for meeting in meetings}
+    for pledge in shown_pledges:
         pledge.overdue_items = overdue.get(pledge.commitment_id, [])
-    pledges_by_meeting = [
-        (meeting, list(group)) for meeting, group in groupby(pledges, key=lambda p: p.commitment.meeting)
-    ]
+        pledge.commitment.meeting = meeting_by_id[pledge.commitment.meeting_id]  # loaded already
+        by_meeting.setdefault(pledge.commitment.meeting_id, []).append(pledge)
     context = {
         "company": organization,
-        "participations": participations,
-        "pledges_by_meeting": pledges_by_meeting,
-        "pledge_count": len(pledges),
-        "overdue_count": sum(1 for p in pledges if p.overdue_items),
+        "page": page,
+        "attended": [m for m in meetings if m.named_in_source is not None],
+        "pledges_by_meeting": [(m, by_meeting[m.pk]) for m in meetings if m.pk in by_meeting],
+        "pledge_count": totals["pledges"],
+        "overdue_count": totals["overdue"],
     }
     return render(request, "meetings/company_detail.html", context)
 
@@ -190,7 +215,13 @@ def _commitments(request):
 def commitment_list(request):
     filterset = _commitments(request)
     filterset.queryset = filterset.queryset.prefetch_related(
-        Prefetch("pledges", Pledge.objects.select_related("organization"))
+        # Only what the list shows of each pledge: its organization's names and address.
+        Prefetch(
+            "pledges",
+            Pledge.objects.select_related("organization").only(
+                "commitment", "organization__slug", "organization__name", "organization__name_en"
+            ),
+        )
     )
     page = _filtered_page(request, filterset)
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
@@ -229,10 +260,26 @@ def meeting_changes(request, slug):
 # -- downloads ---------------------------------------------------------------------------
 
 
+# Characters a plain-text message shows escaped (\u003c): markup, control characters and
+# the invisible ones that reorder a line. A message may quote the value a request sent.
+_ESCAPED = re.compile(r"[<>&\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LONGEST_PROBLEM = 300
+
+
+def _plain_problem(text):
+    """One line of a plain-text message: escaped as above, and cut short past 300 characters."""
+    text = _ESCAPED.sub(lambda match: f"\\u{ord(match[0]):04x}", str(text)).replace("\n", " ")
+    return text if len(text) <= _LONGEST_PROBLEM else text[: _LONGEST_PROBLEM - 1] + "…"
+
+
 def _export(request, name, fmt, filterset, columns, rows):
     """The filtered list as a streamed CSV or JSON file; a filter that cannot be used is a 400."""
     if not filterset.is_valid():
-        problems = [f"{field}: {error}" for field, errors in filterset.errors.items() for error in errors]
+        problems = [
+            _plain_problem(f"{field}: {error}")
+            for field, errors in filterset.errors.items()
+            for error in errors
+        ]
         return HttpResponseBadRequest(
             "These filters could not be used, so nothing was exported:\n" + "\n".join(problems) + "\n",
             content_type="text/plain; charset=utf-8",

@@ -1,6 +1,47 @@
+import os
+from collections import Counter
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests (hypothesis). "ci", the default, is fast and the same on every run:
+# a fixed number of examples, derived from each test's name (derandomize) rather than
+# random, with no example database. HYPOTHESIS_PROFILE=long tries many more, at random.
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    # The examples share the test's database fixture: they only read, or roll back what they write.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "long", parent=hypothesis_settings.get_profile("ci"), max_examples=3000, derandomize=False
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Examples tried by each property-based test, reported at the end of the run.
+CASES_TRIED = Counter()
+
+
+def tried(name):
+    """Count one example of the property-based test ``name``."""
+    CASES_TRIED[name] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CASES_TRIED:
+        return
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    terminalreporter.write_sep("-", f"hypothesis ({profile} profile): {CASES_TRIED.total():,} cases tried")
+    for name, count in sorted(CASES_TRIED.items()):
+        terminalreporter.write_line(f"{count:>7,}  {name}")
+
 
 FOUNDING_FILE = settings.BASE_DIR / "meetings" / "data" / "gallium-symposium-2023.yaml"
 # The seven companies of the founding record, by slug, in the source's order.

@@ -17,3 +17,5 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Static files are served from the app folders in tests; there is no collected folder.
 STATIC_ROOT = None
+# The test client speaks plain HTTP; the tests of the redirect to HTTPS turn it back on.
+SECURE_SSL_REDIRECT = False

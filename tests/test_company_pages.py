@@ -79,3 +79,60 @@ def test_a_company_with_no_published_meeting_is_not_listed(client, db):
     make_company(slug="lonely")
     assert Organization.objects.filter(slug="lonely").exists()
     assert "lonely" not in client.get("/companies/").content.decode()
+
+
+def _company_in_twelve_meetings():
+    """A company at 12 published meetings (one a month of 2020, two points each) and a draft."""
+    import datetime
+
+    firm = make_company()
+    meetings = []
+    for month in range(1, 13):
+        meeting, _, points = make_meeting_with_pledges(
+            companies=0, commitments=2, held_on=datetime.date(2020, month, 1), held_on_precision="day"
+        )
+        if month != 5:  # at the May meeting it pledged without a recorded participation
+            make_participation(meeting, firm)
+        for point in points:
+            firm.pledges.create(commitment=point)
+        meetings.append(meeting)
+    draft, _, points = make_meeting_with_pledges(companies=0, commitments=1, status=Meeting.Status.DRAFT)
+    make_participation(draft, firm)
+    firm.pledges.create(commitment=points[0])
+    return firm, meetings, draft
+
+
+def test_a_company_page_shows_its_meetings_a_page_at_a_time_with_totals_over_all(client, db):
+    firm, meetings, draft = _company_in_twelve_meetings()
+    first = client.get(firm.get_absolute_url())
+    html = first.content.decode()
+    assert first.context["pledge_count"] == 24  # every published pledge, not only this page's
+    assert "Pledges (24)" in html
+    assert "Meetings 1–10 of 12, newest first" in html
+    newest_ten = [m.slug for m in reversed(meetings[2:])]
+    assert [m.slug for m in first.context["page"].object_list] == newest_ten
+    assert [m.slug for m, _ in first.context["pledges_by_meeting"]] == newest_ten
+    # Attended lists the meetings with a participation; the May meeting only has pledges.
+    assert meetings[4].slug not in [m.slug for m in first.context["attended"]]
+    assert len(first.context["attended"]) == 9
+    assert meetings[0].slug not in html and draft.slug not in html
+    assert 'href="?page=2"' in html
+
+    second = client.get(firm.get_absolute_url() + "?page=2")
+    assert [m.slug for m in second.context["page"].object_list] == [meetings[1].slug, meetings[0].slug]
+    assert second.context["pledge_count"] == 24
+    assert "Meetings 11–12 of 12" in second.content.decode()
+
+
+def test_a_bad_page_number_on_a_company_page_shows_a_real_page(client, db):
+    firm, meetings, _ = _company_in_twelve_meetings()
+    for page, expected in [("abc", meetings[-1]), ("-3", meetings[1]), ("99", meetings[1])]:
+        response = client.get(firm.get_absolute_url(), {"page": page})
+        assert response.status_code == 200
+        assert response.context["page"].object_list[0].slug == expected.slug
+
+
+def test_a_company_page_in_one_meeting_has_no_pager(client, founding_record):
+    html = client.get("/companies/chalco/").content.decode()
+    assert "Meetings 1–" not in html
+    assert 'class="pagination"' not in html

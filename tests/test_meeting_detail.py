@@ -79,3 +79,24 @@ def test_a_meeting_with_a_month_precision_date_shows_only_the_month(client, db):
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert '<time datetime="2024-05">2024-05</time>' in html
     assert "2024-05-01" not in html
+
+
+def test_the_matrix_labels_follow_the_interface_language_whichever_was_served_first(
+    founding_record, in_language
+):
+    # Statuses are translated once per language and reused: each page still gets its own
+    # language's labels, whichever language was served before it.
+    cell = (
+        'class="status status--no_record" href="/commitments/gallium-symposium-2023/1/#pledge-chalco">{}</a>'
+    )
+    for language, label in [
+        ("en", "no record yet"),
+        ("zh-hant", "暫無記錄"),
+        ("zh-hans", "暂无记录"),
+        ("en", "no record yet"),
+    ]:
+        html = in_language(language).get(URL).content.decode()
+        start = html.index('<table class="matrix">')
+        matrix = html[start : html.index("</table>", start)]
+        assert cell.format(label) in matrix
+        assert matrix.count("status--no_record") == 35

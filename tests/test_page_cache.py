@@ -119,9 +119,13 @@ def test_an_admin_edit_is_seen_at_once(client, page_cache_on, record, django_use
     chalco = record.participations.get(organization__slug="chalco").organization
     editor_client = type(client)()
     editor_client.force_login(editor)
+    url = f"/admin/meetings/organization/{chalco.pk}/change/"
+    # The version of the record the page was opened at (see meetings/admin/versions.py).
+    opened = editor_client.get(url).context["adminform"].form["loaded_version"].value()
     response = editor_client.post(
-        f"/admin/meetings/organization/{chalco.pk}/change/",
+        url,
         {
+            "loaded_version": opened,
             "name": chalco.name,
             "name_en": "Chalco (edited)",
             "slug": chalco.slug,

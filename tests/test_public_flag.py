@@ -87,6 +87,8 @@ def test_bulk_generated_data_gets_its_flags(db):
     public = assert_flags_follow_the_rule()
     assert len(public) > 10
     assert Participation.objects.exists()
+    conveners = assert_convenes_follows_the_rule()
+    assert conveners and conveners <= public
 
 
 @pytest.mark.parametrize("url", ["/companies/", "/companies/chalco/", "/organizations/mofcom/"])
@@ -98,3 +100,46 @@ def test_public_pages_read_the_flag(client, founding_record, url):
         assert client.get(url).status_code == 404
     else:
         assert client.get(url).context["page"].paginator.count == 0
+
+
+def assert_convenes_follows_the_rule():
+    stored = set(Organization.objects.filter(convenes=True).values_list("slug", flat=True))
+    rule = set(Organization.objects.filter(Organization.convening_condition()).values_list("slug", flat=True))
+    assert stored == rule
+    return stored
+
+
+def _organizer_choices(client):
+    return [
+        slug for slug, _label in client.get("/meetings/").context["filter"].form.fields["organizer"].choices
+    ][1:]
+
+
+def test_convenes_follows_the_founding_record_and_its_status(client, founding_record):
+    assert assert_convenes_follows_the_rule() == {"cnia"}
+    assert _organizer_choices(client) == ["cnia"]
+    founding_record.status = Meeting.Status.DRAFT
+    founding_record.save()
+    assert assert_convenes_follows_the_rule() == set()
+    assert _organizer_choices(client) == []
+
+
+def test_a_new_organizer_convenes_and_the_old_one_no_longer(client, db):
+    old, new = make_organization(slug="old-org"), make_organization(slug="new-org")
+    meeting = make_meeting(organizer=old)
+    draft = make_meeting(organizer=new, status=Meeting.Status.DRAFT)
+    assert assert_convenes_follows_the_rule() == {"old-org"}
+    meeting.organizer = new
+    meeting.save()
+    assert assert_convenes_follows_the_rule() == {"new-org"}
+    assert _organizer_choices(client) == ["new-org"]
+    meeting.delete()
+    draft.delete()
+    assert assert_convenes_follows_the_rule() == set()
+
+
+def test_taking_part_does_not_make_an_organization_a_convener(db):
+    meeting = make_meeting()
+    firm = make_company()
+    make_participation(meeting, firm)
+    assert firm.slug not in assert_convenes_follows_the_rule()

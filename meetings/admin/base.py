@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..status import commitments_affected_by_series, refresh_pledge_statuses
+from .versions import VersionCheckedAdmin
 
 ORIGINAL_VS_ENGLISH = (
     "Fields marked <em>(original)</em> hold the text exactly as the source printed it; "
@@ -59,8 +60,9 @@ class PublicOnlyViewOnSite:
         return super().get_view_on_site_url(obj)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Every admin screen: "History" lists who changed what, field by field, with revert.
+class HistoryAdmin(VersionCheckedAdmin, SimpleHistoryAdmin):
+    """Every admin screen: "History" lists who changed what, field by field, with revert; a save
+    over a change made since the page was opened is refused (see versions.py).
 
     django-simple-history's revert view saves on POST for anyone who may *view* the
     history; only its button is hidden from those who may not change the record. So a

@@ -21,6 +21,7 @@ from .evidence import EvidenceInline, EvidenceOnceSaved
 from .filters import OverdueFilter, PledgeOverdueFilter
 from .large_tables import LargeTablePaginator, SearchRelatedByKey, ShowsLoadedChoices
 from .tracking import ActionItemInline
+from .versions import VersionCheckedInline
 
 DERIVED_STATUS = (
     "Derived from the evidence on this pledge, on its commitment and on the commitment's "
@@ -44,7 +45,7 @@ class CommitmentForm(forms.ModelForm):
         }
 
 
-class PledgeInline(ShowsLoadedChoices, TabularInline):
+class PledgeInline(VersionCheckedInline, ShowsLoadedChoices, TabularInline):
     """Pledges of one commitment; ``Pledge.clean`` refuses organizations not at the meeting."""
 
     model = Pledge
@@ -145,7 +146,7 @@ class PledgeAdmin(SearchRelatedByKey, EvidenceOnceSaved, HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         # A new pledge has no status to show yet: it is derived when the pledge is saved.
-        return self.fieldsets if obj is not None else self.fieldsets[:1]
+        return super().get_fieldsets(request, obj) if obj is not None else self.fieldsets[:1]
 
     def get_queryset(self, request):
         # select_related: __str__ (autocomplete results too) names the organization and meeting.

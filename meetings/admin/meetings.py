@@ -1,9 +1,11 @@
 """Editing meetings, with their participants, people, points and sources on one screen."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.db.models import Q
 from django.urls import path
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from .. import services
 from ..counting import correlated_count
@@ -26,9 +28,10 @@ from .base import (
 )
 from .commitments import CommitmentForm
 from .large_tables import SearchRelatedByKey, ShowsLoadedChoices
+from .versions import VersionCheckedInline
 
 
-class ParticipationInline(ShowsLoadedChoices, TabularInline):
+class ParticipationInline(VersionCheckedInline, ShowsLoadedChoices, TabularInline):
     model = Participation
     loaded_related = ["organization", "meeting"]  # the box and __str__ of each row
     extra = 0
@@ -37,7 +40,7 @@ class ParticipationInline(ShowsLoadedChoices, TabularInline):
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class AttendanceInline(ShowsLoadedChoices, TabularInline):
+class AttendanceInline(VersionCheckedInline, ShowsLoadedChoices, TabularInline):
     model = Attendance
     loaded_related = ["person", "organization", "meeting"]  # the boxes and __str__ of each row
     extra = 0
@@ -46,7 +49,7 @@ class AttendanceInline(ShowsLoadedChoices, TabularInline):
     formfield_overrides = SHORT_TEXTAREAS
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(VersionCheckedInline, admin.StackedInline):
     """The numbered points; each links to its own page, where its pledges are edited."""
 
     model = Commitment
@@ -66,13 +69,37 @@ class CommitmentInline(admin.StackedInline):
         return getattr(obj, "pledge_count", 0)
 
 
-class MeetingSourceInline(ShowsLoadedChoices, TabularInline):
+class MeetingSourceInline(VersionCheckedInline, ShowsLoadedChoices, TabularInline):
     model = MeetingSource
     loaded_related = ["source", "meeting"]  # the box and __str__ of each row
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "quote"]
     formfield_overrides = SHORT_TEXTAREAS
+
+
+def delete_selected_unpublished(modeladmin, request, queryset):
+    """The admin's "Delete selected", refused when the selection holds a meeting that has been
+    published and the editor may not delete those (see MeetingAdmin.has_delete_permission)."""
+    if not request.user.has_perm("meetings.delete_published_meeting"):
+        published = queryset.filter(
+            Q(status=Meeting.Status.PUBLISHED)
+            | Q(pk__in=Meeting.history.filter(status=Meeting.Status.PUBLISHED).values("id"))
+        )
+        titles = [str(meeting) for meeting in published[:6]]
+        if titles:
+            message = gettext(
+                "Nothing was deleted: these meetings have been published, and only an administrator "
+                "may delete them: %(meetings)s."
+            )
+            listed = "; ".join(titles[:5]) + (" …" if len(titles) > 5 else "")
+            modeladmin.message_user(request, message % {"meetings": listed}, messages.ERROR)
+            return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+delete_selected_unpublished.allowed_permissions = delete_selected.allowed_permissions
+delete_selected_unpublished.short_description = delete_selected.short_description
 
 
 @admin.register(Meeting)
@@ -164,6 +191,22 @@ class MeetingAdmin(SearchRelatedByKey, PublicOnlyViewOnSite, HistoryAdmin):
 
     def is_public(self, obj):
         return obj.is_published
+
+    def has_delete_permission(self, request, obj=None):
+        """Editors delete drafts; a meeting that has been published, even if it was returned to
+        draft since, only with ``delete_published_meeting`` (administrators)."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("meetings.delete_published_meeting"):
+            return True
+        return not obj.has_been_published()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_unpublished, name, description)
+        return actions
 
     def get_urls(self):
         # Before the default URLs, whose "<path:object_id>/" would take "from-article/".

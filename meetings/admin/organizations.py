@@ -13,6 +13,7 @@ from ..models import (
     Source,
 )
 from .base import HistoryAdmin, PublicOnlyViewOnSite, TabularInline
+from .versions import VersionCheckedInline
 
 
 @admin.register(Industry)
@@ -29,7 +30,7 @@ class IndustryAdmin(HistoryAdmin):
         return obj.meeting_count
 
 
-class OrganizationAliasInline(TabularInline):
+class OrganizationAliasInline(VersionCheckedInline, TabularInline):
     model = OrganizationAlias
     extra = 1
     verbose_name = "other name"

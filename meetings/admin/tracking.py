@@ -18,9 +18,10 @@ from .base import (
 from .evidence import EvidenceInline, EvidenceOnceSaved
 from .filters import ActionItemOverdueFilter, overdue_action_items
 from .large_tables import SearchRelatedByKey
+from .versions import VersionCheckedInline
 
 
-class ActionItemInline(admin.StackedInline):
+class ActionItemInline(VersionCheckedInline, admin.StackedInline):
     """The checkable items of a commitment; each links to its page, where its evidence is added."""
 
     model = ActionItem

@@ -158,7 +158,12 @@ def clean_article(data):
             kept.append(paragraph)
     text = "\n\n".join(kept)
     if not text:
-        raise EmptyArticle("the input has no article text" if paragraphs or removed else "the input")
+        if paragraphs or removed or kind == "html":
+            raise EmptyArticle(
+                "the input has no article text: nothing is left once page chrome, markup and "
+                "lines of junk characters are removed"
+            )
+        raise EmptyArticle()
     return Cleaned(text, tuple(find_damage(text)), tuple(removed), encoding, kind)
 
 

@@ -4,8 +4,10 @@ Every problem is reported as "file: where: what", where *where* is a path into t
 file such as ``commitments[2].number``, or a line and column for bad YAML.
 """
 
+import codecs
 import datetime
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -15,9 +17,18 @@ import yaml
 from pydantic import BaseModel
 from pydantic import ValidationError as SchemaError
 
+from ..articles.reading import utf16_without_bom
 from .schema import ImportFile
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Limits that keep a hostile file cheap to refuse (documented in docs/import-format.md). A real
+# file is a few levels deep, and 2 MB of real records is about 60,000 YAML values (the founding
+# record: 716 in 23 kB); 2 MB of "[1,1,1,…" would be a million, minutes and gigabytes to load.
+MAX_DEPTH = 20
+MAX_VALUES = 200_000
+
+# libyaml's parser where PyYAML was built with it (the wheels are): several times faster.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ImportProblem(Exception):
@@ -33,21 +44,46 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that import files may not use."""
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML without anchors, aliases or repeated keys.
+def _check_structure(text):
+    """Refuse, before anything is built, what import files may not use or could not need.
 
-    No import file needs anchors and aliases, and they let a few lines expand into
-    gigabytes ("billion laughs"); a repeated key would silently drop a value.
+    Anchors and aliases: no import file needs them, and they let a few lines expand into
+    gigabytes ("billion laughs"). Nesting deeper than ``MAX_DEPTH`` and more than
+    ``MAX_VALUES`` values: reading the events costs little memory, building them could
+    cost much more. Raises ``_Refused`` at the first offending place.
     """
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+    depth = values = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
                 problem="anchors (&name) and aliases (*name) are not allowed in import files",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused(
+                    problem=f"the YAML is nested more than {MAX_DEPTH} levels deep; "
+                    "import files need only a few",
+                    problem_mark=event.start_mark,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            values += 1
+            if values > MAX_VALUES:
+                raise _Refused(
+                    problem=f"the file has more than {MAX_VALUES:,} values; split it into smaller files",
+                    problem_mark=event.start_mark,
+                )
+
+
+class _StrictLoader(_SafeLoader):
+    """Safe YAML without repeated keys, whose bad numbers and dates are reported, not raised.
+
+    A repeated key would silently drop a value. Anchors, aliases and deep nesting are
+    refused before loading, by ``_check_structure``.
+    """
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -69,8 +105,25 @@ class _StrictLoader(yaml.SafeLoader):
         except ValueError:
             return self.construct_scalar(node)
 
+    def construct_yaml_int(self, node):
+        # Python refuses to convert a decimal number of more than 4,300 digits, with a bare
+        # ValueError; no field takes a number anywhere near that long.
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            digits = sum(char.isdigit() for char in node.value)
+            raise _Refused(
+                problem=f"a number of {digits:,} digits is too long for any field",
+                problem_mark=node.start_mark,
+            ) from None
+
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _StrictLoader.construct_yaml_int)
+
+# C0 and C1 control characters other than tab, line feed and carriage return (and U+0085, a
+# YAML line break): YAML refuses them, and a file holding one is damaged or not text at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 def read_import_file(path):
@@ -91,6 +144,10 @@ def parse_import_text(raw, *, label):
     """Parse the bytes of an import file; raise ``ImportProblem`` naming every problem."""
     if len(raw) > MAX_FILE_BYTES:
         raise ImportProblem(label, [f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"])
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        b"\x00" in raw and utf16_without_bom(raw)
+    ):
+        raise ImportProblem(label, ["the file is UTF-16 text; save it as UTF-8"])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -98,15 +155,24 @@ def parse_import_text(raw, *, label):
         raise ImportProblem(
             label, [f"line {line}: the file is not UTF-8 text (byte {error.start + 1:,}); save it as UTF-8"]
         ) from None
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        raise ImportProblem(
+            label,
+            [
+                f"line {line}, column {column}: the control character U+{ord(control[0]):04X} is not "
+                "allowed: the file is damaged, or not a text file"
+            ],
+        )
     try:
+        _check_structure(text)
         data = yaml.load(text, Loader=_StrictLoader)
     except _Refused as error:
         raise ImportProblem(label, [f"{_where(error)}: {error.problem}"]) from None
     except yaml.YAMLError as error:
         reason = getattr(error, "problem", None) or str(error)
         raise ImportProblem(label, [f"{_where(error)}: not valid YAML: {reason}"]) from None
-    except RecursionError:
-        raise ImportProblem(label, ["the YAML is nested too deeply"]) from None
     if data is None:
         raise ImportProblem(label, ["the file is empty; it needs at least a 'meeting:' section"])
     if not isinstance(data, dict):

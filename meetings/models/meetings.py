@@ -138,6 +138,9 @@ class Meeting(models.Model):
                 violation_error_message="An edition number (from 1) belongs to a meeting of a series.",
             ),
         ]
+        # Editors may delete drafts; a meeting the public has seen (and may have cited) only
+        # with this permission, which no group has: administrators only (see MeetingAdmin).
+        permissions = [("delete_published_meeting", "Can delete a meeting that has been published")]
 
     def __str__(self):
         return self.title_en or self.title
@@ -148,6 +151,10 @@ class Meeting(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def has_been_published(self):
+        """Published now, or at some time before (its edit history says so). Queries."""
+        return self.is_published or self.history.filter(status=self.Status.PUBLISHED).exists()
 
     @property
     def date_known(self):

@@ -53,12 +53,16 @@ def review(model_admin, request):
     fields = MeetingFields(request.POST)
     points = PointFormSet(request.POST, prefix="points")
     people = PersonFormSet(request.POST, prefix="people")
-    if not state.is_valid():
+    # The draft is the one field of the state the editor types in: its own error (a NUL
+    # character, say) is shown like the others; the hidden fields come from this page.
+    if not state.is_valid() and set(state.errors) != {"draft"}:
         raise BadRequest("The review form's hidden fields are not what this page wrote.")
     article = Article(
         label_of(state.cleaned_data["label"]), state.cleaned_data["article"], state.cleaned_data["cleaning"]
     )
-    data, problems = read_draft(state.cleaned_data["draft"], article.label)
+    data, problems = (
+        (None, []) if "draft" in state.errors else read_draft(state.cleaned_data["draft"], article.label)
+    )
     for problem in problems:
         state.add_error("draft", problem)
     # A list, not a generator: every form is validated, so that every error is shown.
