@@ -92,6 +92,9 @@ def assert_outage_page(response):
     html = response.content.decode()
     assert "<h1>Temporarily unavailable</h1>" in html
     assert "Traceback" not in html and "OperationalError" not in html
+    # Styled like the site, from a static file (no database needed), with its main landmark.
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    assert '<main id="main" class="page">' in html
 
 
 # -- every page ----------------------------------------------------------------------------

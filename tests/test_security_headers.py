@@ -103,6 +103,8 @@ def test_the_500_page_carries_every_header_and_shows_no_traceback(settings, db):
     assert_secure_headers(response)
     assert "Something went wrong" in response.text
     assert "RuntimeError" not in response.text and "a view that fails" not in response.text
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in response.text
+    assert '<main id="main" class="page">' in response.text
 
 
 def test_the_admin_sign_in_page_carries_every_header(client, db):
