@@ -111,3 +111,17 @@ def test_the_filter_form_is_on_the_page_with_companies_to_choose(client, foundin
     assert '<form class="filters" method="get"' in html
     assert 'name="company"' in html
     assert 'value="chalco"' in html
+
+
+def test_the_pledgers_are_listed_escaped_in_one_cell(client, db):
+    from tests.factories import make_commitment, make_company, make_meeting, make_pledge
+
+    meeting = make_meeting()
+    point = make_commitment(meeting)
+    make_commitment(meeting)  # pledged by no one
+    for name in ("甲<b>公司", "乙公司"):
+        make_pledge(make_company(name=name, name_en=""), point)
+    html = client.get("/commitments/", {"meeting": meeting.slug}).content.decode()
+    assert 'data-label="Pledged by">乙公司, 甲&lt;b&gt;公司</td>' in html
+    assert 'data-label="Pledged by">—</td>' in html
+    assert "甲<b>" not in html
