@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .outage import RETRY_AFTER, close_broken_connections
+from .outage import RETRY_AFTER, close_broken_connections, first_line
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ def readyz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        logger.warning("Not ready: the database cannot be reached (%s)", reason)
+        logger.warning(
+            "Not ready: the database cannot be reached (%s)", first_line(error) or type(error).__name__
+        )
         close_broken_connections()
         response = _plain("database unavailable", status=503)
         response["Retry-After"] = str(RETRY_AFTER)

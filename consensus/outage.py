@@ -58,15 +58,20 @@ def close_broken_connections():
             connection.connection = None
 
 
+def first_line(error):
+    """The first line of an error's message, for a one-line log entry ("" when it has none)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""
+
+
 def unavailable(request, error):
     """The 503 answer; logs one line (not a traceback) naming the request and the error."""
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
     logger.warning(
         "Database unavailable, answered 503: %s %s (%s: %s)",
         request.method,
         request.path,
         type(error).__name__,
-        reason,
+        first_line(error),
     )
     close_broken_connections()
     # Rendered without the request: no context processor may reach for the database.

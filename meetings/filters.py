@@ -22,6 +22,10 @@ from .models import (
 from .provinces import Province
 from .scripts import script_variants
 
+# The annotation a ranked search sorts by first: 0 for a match in a rank field, else 1.
+# meetings.paging cuts a page of each group on its own.
+SEARCH_RANK = "search_rank"
+
 
 class SearchFilter(django_filters.CharFilter):
     """A case-insensitive 'contains' search over several fields, combined with OR.
@@ -75,7 +79,7 @@ class SearchFilter(django_filters.CharFilter):
                     first |= Q(**{f"{field}__icontains": variant})
             rank = Case(When(first, then=Value(0)), default=Value(1))
             ordering = qs.query.order_by or qs.model._meta.ordering
-            qs = qs.annotate(search_rank=rank).order_by("search_rank", *ordering)
+            qs = qs.annotate(**{SEARCH_RANK: rank}).order_by(SEARCH_RANK, *ordering)
         return qs
 
 

@@ -18,15 +18,24 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 
+from .filters import SEARCH_RANK
+
 
 class CappedPaginator(Paginator):
-    """Counts rows up to ``count_limit``; past it, ``count_is_lower_bound`` and that many rows in pages."""
+    """Counts rows up to ``count_limit``; past it, ``count_is_lower_bound`` and that many rows in pages.
 
+    ``count_limit`` is ``settings.LIST_COUNT_LIMIT`` unless a subclass or the keyword sets it.
+    """
+
+    count_limit = None
     count_is_lower_bound = False
 
-    def __init__(self, object_list, per_page, count_limit=None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_limit = settings.LIST_COUNT_LIMIT if count_limit is None else count_limit
+    def __init__(self, object_list, per_page, *args, count_limit=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count_limit is not None:
+            self.count_limit = count_limit
+        elif self.count_limit is None:
+            self.count_limit = settings.LIST_COUNT_LIMIT
 
     @cached_property
     def count(self):
@@ -60,10 +69,10 @@ class CappedPaginator(Paginator):
 def _rank_groups(queryset):
     """(rank 0 rows, rank 1 rows), each in the list's order, for a ranked search; else None."""
     order = getattr(getattr(queryset, "query", None), "order_by", ())
-    if not order or order[0] != "search_rank":
+    if not order or order[0] != SEARCH_RANK:
         return None
     queryset = queryset.prefetch_related(None)  # done once for the page, above
-    return tuple(queryset.filter(search_rank=rank).order_by(*order[1:]) for rank in (0, 1))
+    return tuple(queryset.filter(**{SEARCH_RANK: rank}).order_by(*order[1:]) for rank in (0, 1))
 
 
 class KnownCountPaginator(Paginator):

@@ -1,8 +1,10 @@
 import os
+import uuid
 from collections import Counter
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -85,3 +87,26 @@ def in_language(client, settings):
         return client
 
     return choose
+
+
+# The page cache tests use the real Redis; each test gets its own key prefix.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache on, in Redis (database 15 unless REDIS_TEST_URL says otherwise)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        },
+    }
+    settings.PAGE_CACHE_ALIAS = "pages"
+    settings.PAGE_CACHE_SECONDS = 60
+    cache = caches["pages"]
+    cache.set("reachable", 1)  # fails loudly when Redis is not there
+    yield cache
+    # Keys expire on their own; other runs use other prefixes.

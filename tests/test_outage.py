@@ -10,12 +10,9 @@ PostgreSQL cluster stopped and started under gunicorn, is ``scripts/outage_check
 import contextlib
 import copy
 import logging
-import os
 import socket
-import uuid
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, connections
 from django.db.utils import load_backend
@@ -24,7 +21,6 @@ from django.test import Client
 from consensus.outage import RETRY_AFTER
 from tests.conftest import FOUNDING_FILE
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 MEETING = "gallium-symposium-2023"
 PAGES = [
     "/",
@@ -268,21 +264,6 @@ def test_a_connection_the_server_dropped_mid_request_is_replaced_on_the_next_one
 
 
 # -- the page cache ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def page_cache_on(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        },
-    }
-    settings.PAGE_CACHE_ALIAS = "pages"
-    settings.PAGE_CACHE_SECONDS = 60
-    caches["pages"].set("reachable", 1)  # fails loudly when Redis is not there
 
 
 def test_a_503_is_never_cached_and_cached_pages_are_still_served(

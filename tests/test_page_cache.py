@@ -7,11 +7,8 @@ write commits.
 """
 
 import datetime
-import os
-import uuid
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.http import HttpResponse
 
@@ -20,7 +17,6 @@ from meetings.models import Evidence, Industry, Meeting, Verdict
 from tests.conftest import FOUNDING_FILE
 from tests.factories import make_source
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 MEETING = "/meetings/gallium-symposium-2023/"
 PUBLIC = [
     "/",
@@ -31,24 +27,6 @@ PUBLIC = [
     "/commitments/?company=chalco",
     "/commitments/gallium-symposium-2023/4/",
 ]
-
-
-@pytest.fixture
-def page_cache_on(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        },
-    }
-    settings.PAGE_CACHE_ALIAS = "pages"
-    settings.PAGE_CACHE_SECONDS = 60
-    cache = caches["pages"]
-    cache.set("reachable", 1)  # fails loudly when Redis is not there
-    yield cache
-    # Keys expire on their own; other runs use other prefixes.
 
 
 @pytest.fixture

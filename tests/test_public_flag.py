@@ -143,3 +143,17 @@ def test_taking_part_does_not_make_an_organization_a_convener(db):
     firm = make_company()
     make_participation(meeting, firm)
     assert firm.slug not in assert_convenes_follows_the_rule()
+
+
+def test_a_participation_saved_leaves_convenes_alone(db):
+    """Only a meeting's status or organizer changes who convenes; imports save many participations."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = make_meeting()
+    firm = make_company()
+    with CaptureQueriesContext(connection) as queries:
+        make_participation(meeting, firm)
+    assert any('"is_public"' in q["sql"] for q in queries.captured_queries)
+    assert not any('"convenes"' in q["sql"] for q in queries.captured_queries)
+    assert_convenes_follows_the_rule()

@@ -9,7 +9,6 @@ Three pieces, each replacing a default that reads every row or runs a query per 
 
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ImproperlyConfigured
-from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Lookup, Q
 from django.db.models.lookups import In
@@ -17,8 +16,10 @@ from django.forms import ModelForm
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
+from ..paging import CappedPaginator
 
-class LargeTablePaginator(Paginator):
+
+class LargeTablePaginator(CappedPaginator):
     """A paginator whose count stays cheap however many rows match.
 
     - The whole table, on PostgreSQL, past ``estimate_above`` rows: the row count from the
@@ -37,7 +38,6 @@ class LargeTablePaginator(Paginator):
     count_limit = 10_000
     estimate_above = 100_000
     count_is_estimate = False
-    count_is_lower_bound = False
 
     @cached_property
     def count(self):
@@ -45,11 +45,7 @@ class LargeTablePaginator(Paginator):
         if estimate is not None and estimate > self.estimate_above:
             self.count_is_estimate = True
             return estimate
-        counted = self.object_list.order_by()[: self.count_limit + 1].count()
-        if counted > self.count_limit:
-            self.count_is_lower_bound = True
-            return self.count_limit
-        return counted
+        return super().count
 
     def _estimated_table_rows(self):
         """The planner's row count of the table when the list is all of it (PostgreSQL only)."""
