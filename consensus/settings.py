@@ -117,6 +117,14 @@ ROOT_URLCONF = "consensus.urls"
 WSGI_APPLICATION = "consensus.wsgi.application"
 
 TEMPLATES = [
+    # The public pages: Jinja2 templates in templates/jinja2/ (see meetings/templating.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "meetings.templating.environment"},
+    },
+    # The admin, and Django's own templates (forms, the default error pages).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -194,7 +202,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 # The interface languages. Stored text is never translated by these: originals stay as
-# the source printed them (see meetings/templatetags/scripts.py for script conversion).
+# the source printed them (see meetings/templating.py for script conversion).
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["consensus.formats"]

@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 
 
 class DatePrecision(models.TextChoices):
@@ -67,3 +68,17 @@ def validate_partial(date, precision, field):
         raise ValidationError({field: "For a month-precision date, enter the first day of the month."})
     if precision == DatePrecision.YEAR and (date.month, date.day) != (1, 1):
         raise ValidationError({field: "For a year-precision date, enter 1 January of that year."})
+
+
+def local_partial(value):
+    """'2024-05' as '2024年5月' on Chinese pages; unchanged (ISO) on English ones.
+
+    Only the visible text: ``datetime=`` attributes keep the ISO form.
+    """
+    if not value or not (get_language() or "").startswith("zh"):
+        return value
+    parts = str(value).split("-")
+    if not all(part.isdigit() for part in parts) or len(parts) > 3:
+        return value
+    units = "年月日"[: len(parts)]
+    return "".join(f"{part if i == 0 else int(part)}{units[i]}" for i, part in enumerate(parts))

@@ -27,6 +27,29 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _record_jinja2_renders():
+    """``response.context`` and ``response.templates`` for the Jinja2 pages, as Django gives for its own.
+
+    The test client collects them from the ``template_rendered`` signal, which only Django's
+    template language sends while testing.
+    """
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def render_and_record(self, context=None, request=None):
+        self.name = self.origin.template_name
+        template_rendered.send(sender=self, template=self, context={**(context or {}), "request": request})
+        return render(self, context, request)
+
+    backend.Template.render = render_and_record
+    yield
+    backend.Template.render = render
+
+
 # Examples tried by each property-based test, reported at the end of the run.
 CASES_TRIED = Counter()
 

@@ -115,7 +115,7 @@ def test_filter_labels_and_choices_are_translated(in_language, founding_record):
 def test_partial_dates_are_in_the_language_form(language, value, shown):
     from django.utils import translation
 
-    from meetings.templatetags.partial_dates import local_partial
+    from meetings.partial_dates import local_partial
 
     with translation.override(language):
         assert local_partial(value) == shown

@@ -1,0 +1,263 @@
+"""The public pages' Jinja2 environment, and the helpers their templates call.
+
+The public pages are Jinja2 templates (``templates/jinja2/``); the admin keeps Django's own
+templates. Jinja2 compiles a template to Python functions, which renders the large pages
+(a meeting's pledge matrix, 50-row lists) several times faster than Django's template
+language, and so serves more uncached requests from the same machine.
+
+Translation goes through Django's gettext: ``_("…")``, ``pgettext("context", "…")`` and
+``{% trans %}`` blocks use the project's catalogues, and ``manage.py makemessages`` (the
+project's version of the command) finds the messages in these templates too. Every
+translated string is a %-format (Jinja2's "new style" gettext), so a literal "%" is written "%%".
+
+Original Chinese text is shown in the reader's script without ever changing what is stored:
+on 简体 pages, Traditional originals are converted to Simplified (OpenCC t2s); on 繁體 pages,
+Simplified originals to Traditional (s2tw). English pages, and any page asked for with
+``?original=1``, show every original exactly as stored.
+"""
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template import defaultfilters
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from jinja2 import Environment, pass_context
+
+from .models import Verdict
+from .partial_dates import local_partial
+from .scripts import convert
+
+# Language tags of the originals, reduced to the script they are written in. Untagged
+# Chinese ("zh", e.g. organization names) may be in either script, so it is converted
+# both ways and counts as converted only where the text actually changes.
+_TRADITIONAL = {"zh-hant", "zh-tw", "zh-hk", "zh-mo"}
+_SIMPLIFIED = {"zh-hans", "zh-cn", "zh-sg"}
+_CONVERSIONS = {
+    # interface language: (config, original scripts it applies to, tag of the result)
+    "zh-hans": ("t2s", _TRADITIONAL | {"zh"}, "zh-Hans"),
+    # Taiwan-standard characters (秘, 裡, 著), but no phrase rewording: the words stay the source's.
+    "zh-hant": ("s2tw", _SIMPLIFIED | {"zh"}, "zh-Hant"),
+}
+_BCP47 = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Original text as shown on a page: the text, its language tag, and whether it was converted."""
+
+    text: str
+    lang: str
+    converted: bool
+    original: str
+
+    def __str__(self):
+        return self.text
+
+
+def conversion_for(request):
+    """The conversion the current page applies: (config, scripts, result tag), or None."""
+    if request is not None and request.GET.get("original"):
+        return None
+    return _CONVERSIONS.get(translation.get_language())
+
+
+def shown_text(text, lang, request=None):
+    """``text`` (in language ``lang``) as the page shows it: a :class:`Shown`."""
+    text = "" if text is None else str(text)
+    lang = lang or "zh"
+    conversion = conversion_for(request)
+    if text and conversion and lang.lower() in conversion[1]:
+        config, _scripts, result_lang = conversion
+        converted = convert(text, config)
+        if converted != text:
+            return Shown(converted, result_lang, True, text)
+    return Shown(text, lang, False, text)
+
+
+def original_html(text, lang="zh", request=None):
+    """An inline ``<span lang>`` with the original in the reader's script, marked when converted."""
+    result = shown_text(text, lang, request)
+    if result.converted:
+        template = '<span lang="{}" class="converted" title="{}">{}</span>'
+        return format_html(template, result.lang, result.original, result.text)
+    return format_html('<span lang="{}">{}</span>', result.lang, result.text)
+
+
+def short_name(org, request=None):
+    """An organization's name as lists show it: English on English pages, else the original."""
+    if translation.get_language() == "en":
+        return org.name_en or org.name
+    return original_html(org.name, "zh", request)
+
+
+def bcp47(code):
+    """Django's language code ("zh-hans") as the BCP 47 tag for ``lang`` ("zh-Hans")."""
+    return _BCP47.get(code, code)
+
+
+# -- what the templates call ---------------------------------------------------------------
+
+
+@pass_context
+def shown(context, text, lang="zh"):
+    """``{% set title = shown(meeting.title, meeting.language) %}``: ``title.text``, ``title.lang``."""
+    return shown_text(text, lang, context.get("request"))
+
+
+@pass_context
+def original(context, text, lang="zh"):
+    return original_html(text, lang, context.get("request"))
+
+
+@pass_context
+def org_short(context, org):
+    return short_name(org, context.get("request"))
+
+
+@pass_context
+def org_name(context, org):
+    """A link to an organization: its original name, then the English (ours unless official)."""
+    english = ""
+    if org.name_en:
+        english = format_html(' <span class="translation" lang="en">{}</span>', org.name_en)
+    return format_html(
+        '<a href="{}">{}{}</a>',
+        org.get_absolute_url(),
+        original_html(org.name, "zh", context.get("request")),
+        english,
+    )
+
+
+@pass_context
+def pledgers(context, pledges, links=False, empty="—"):
+    """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
+    request = context.get("request")
+    names = [short_name(pledge.organization, request) for pledge in pledges]
+    if links:
+        names = [
+            format_html('<a href="{}">{}</a>', pledge.organization.get_absolute_url(), name)
+            for pledge, name in zip(pledges, names, strict=True)
+        ]
+    if not names:
+        return conditional_escape(empty)
+    return mark_safe(conditional_escape(translation.gettext(", ")).join(conditional_escape(n) for n in names))
+
+
+@pass_context
+def script_conversion(context):
+    """The result tag ("zh-Hans"/"zh-Hant") when this page converts originals, else an empty string."""
+    conversion = conversion_for(context.get("request"))
+    return conversion[2] if conversion else ""
+
+
+def page_lang():
+    """The ``<html lang>`` of the page: the active interface language."""
+    return bcp47(translation.get_language() or "en")
+
+
+@functools.lru_cache(maxsize=16)
+def _status_labels(language):
+    """The status labels and "not pledged" in one interface language, translated once per process."""
+    with translation.override(language):
+        labels = {value: str(label) for value, label in Verdict.choices}
+        labels[None] = translation.gettext("not pledged")
+    return labels
+
+
+def pledge_cells(organization, cells):
+    """The <td>s of one company's row of the pledge matrix: its status for each point, or "not pledged"."""
+    labels = _status_labels(translation.get_language())
+    not_pledged = format_html('<td><span class="status status--none">{}</span></td>', labels[None])
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                not_pledged
+                if pledge is None
+                else format_html(
+                    '<td><a class="status status--{}" href="{}#pledge-{}">{}</a></td>',
+                    pledge.status,
+                    pledge.commitment.get_absolute_url(),
+                    organization.slug,
+                    labels.get(pledge.status, pledge.status),
+                ),
+            )
+            for pledge in cells
+        ),
+    )
+
+
+@pass_context
+def querystring(context, **changes):
+    """The page's query string with ``changes`` made ("?a=1&page=2"); a value of None removes a key.
+
+    As Django's ``{% querystring %}`` tag: "" when the page had no query and still has none.
+    """
+    query = context["request"].GET
+    params = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        elif isinstance(value, Iterable) and not isinstance(value, str):
+            params.setlist(key, value)
+        else:
+            params[key] = value
+    if not params and not query:
+        return ""
+    return f"?{params.urlencode()}"
+
+
+@functools.lru_cache(maxsize=1)
+def _languages():
+    return tuple({"code": code, **translation.get_language_info(code)} for code, _name in settings.LANGUAGES)
+
+
+def languages():
+    """The interface languages, as Django's ``get_language_info_list``: code, name_local, …."""
+    return _languages()
+
+
+def url(name, *args, **kwargs):
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options):
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        querystring=querystring,
+        current_language=translation.get_language,
+        languages=languages,
+        page_lang=page_lang,
+        shown=shown,
+        original=original,
+        org_short=org_short,
+        org_name=org_name,
+        pledgers=pledgers,
+        pledge_cells=pledge_cells,
+        script_conversion=script_conversion,
+    )
+    env.filters.update(
+        bcp47=bcp47,
+        capfirst=defaultfilters.capfirst,
+        local_partial=local_partial,
+        date=defaultfilters.date,
+        truncatewords=defaultfilters.truncatewords,
+        urlencode=defaultfilters.urlencode,
+    )
+    return env
