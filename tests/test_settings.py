@@ -100,21 +100,23 @@ def _database_options(env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_postgresql_connections_start_with_the_planner_setting_unless_told_otherwise():
+def test_postgresql_connections_start_with_the_planner_settings_unless_told_otherwise():
     url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
-    assert _database_options(url)["options"] == "-c random_page_cost=1.1"
+    assert _database_options(url)["options"] == "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
     assert "options" not in _database_options({**url, "PG_SESSION_OPTIONS": ""})
     assert _database_options({**url, "PG_SESSION_OPTIONS": "-c work_mem=8MB"})["options"] == "-c work_mem=8MB"
     # SQLite has no such setting.
     assert "options" not in _database_options({"DATABASE_URL": "sqlite:////tmp/unused.sqlite3"})
 
 
-def test_the_planner_setting_is_in_force_on_postgresql(db):
+def test_the_planner_settings_are_in_force_on_postgresql(db):
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL setting")
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone() == ("1.1",)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
 
 
 def test_production_settings_pass_the_deployment_checks_with_nothing_reported():
