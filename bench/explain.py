@@ -16,32 +16,39 @@ from contextlib import contextmanager
 
 @contextmanager
 def template_timer(queries):
-    """Time in the outermost ``Template.render`` calls, without the SQL they run, as ``timer["seconds"]``.
+    """Time in the outermost template renders, without the SQL they run, as ``timer["seconds"]``.
 
+    Both engines are timed: the pages' Jinja2 templates and Django's own (widgets, the admin).
     ``queries`` is the running ``CaptureQueriesContext``: querysets evaluated while rendering
     count as SQL, not as template time.
     """
-    from django.template import base
+    from django.template.backends import django as django_backend
+    from django.template.backends import jinja2 as jinja2_backend
 
-    original = base.Template.render
     timer = {"seconds": 0.0, "depth": 0}
+    originals = {module: module.Template.render for module in (django_backend, jinja2_backend)}
 
-    def render(self, context):
-        timer["depth"] += 1
-        started, before = time.perf_counter(), len(queries.captured_queries)
-        try:
-            return original(self, context)
-        finally:
-            timer["depth"] -= 1
-            if timer["depth"] == 0:
-                sql = sum(float(q["time"]) for q in queries.captured_queries[before:])
-                timer["seconds"] += time.perf_counter() - started - sql
+    def timed(original):
+        def render(self, *args, **kwargs):
+            timer["depth"] += 1
+            started, before = time.perf_counter(), len(queries.captured_queries)
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                timer["depth"] -= 1
+                if timer["depth"] == 0:
+                    sql = sum(float(q["time"]) for q in queries.captured_queries[before:])
+                    timer["seconds"] += time.perf_counter() - started - sql
 
-    base.Template.render = render
+        return render
+
+    for module, original in originals.items():
+        module.Template.render = timed(original)
     try:
         yield timer
     finally:
-        base.Template.render = original
+        for module, original in originals.items():
+            module.Template.render = original
 
 
 def explain(path, plans=2, out=print):

@@ -24,10 +24,9 @@ from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils import formats, translation
 from jinja2 import Environment, pass_context
+from markupsafe import Markup, escape
 
 from .models import Verdict
 from .partial_dates import local_partial
@@ -84,9 +83,11 @@ def original_html(text, lang="zh", request=None):
     """An inline ``<span lang>`` with the original in the reader's script, marked when converted."""
     result = shown_text(text, lang, request)
     if result.converted:
-        template = '<span lang="{}" class="converted" title="{}">{}</span>'
-        return format_html(template, result.lang, result.original, result.text)
-    return format_html('<span lang="{}">{}</span>', result.lang, result.text)
+        return Markup(
+            f'<span lang="{escape(result.lang)}" class="converted" title="{escape(result.original)}">'
+            f"{escape(result.text)}</span>"
+        )
+    return Markup(f'<span lang="{escape(result.lang)}">{escape(result.text)}</span>')
 
 
 def short_name(org, request=None):
@@ -123,30 +124,24 @@ def org_short(context, org):
 @pass_context
 def org_name(context, org):
     """A link to an organization: its original name, then the English (ours unless official)."""
-    english = ""
-    if org.name_en:
-        english = format_html(' <span class="translation" lang="en">{}</span>', org.name_en)
-    return format_html(
-        '<a href="{}">{}{}</a>',
-        org.get_absolute_url(),
-        original_html(org.name, "zh", context.get("request")),
-        english,
-    )
+    english = f' <span class="translation" lang="en">{escape(org.name_en)}</span>' if org.name_en else ""
+    name = original_html(org.name, "zh", context.get("request"))
+    return Markup(f'<a href="{escape(org.get_absolute_url())}">{name}{english}</a>')
 
 
 @pass_context
 def pledgers(context, pledges, links=False, empty="—"):
     """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
     request = context.get("request")
-    names = [short_name(pledge.organization, request) for pledge in pledges]
+    names = [escape(short_name(pledge.organization, request)) for pledge in pledges]
+    if not names:
+        return escape(empty)
     if links:
         names = [
-            format_html('<a href="{}">{}</a>', pledge.organization.get_absolute_url(), name)
+            Markup(f'<a href="{escape(pledge.organization.get_absolute_url())}">{name}</a>')
             for pledge, name in zip(pledges, names, strict=True)
         ]
-    if not names:
-        return conditional_escape(empty)
-    return mark_safe(conditional_escape(translation.gettext(", ")).join(conditional_escape(n) for n in names))
+    return Markup(escape(translation.gettext(", ")).join(names))
 
 
 @pass_context
@@ -161,6 +156,46 @@ def page_lang():
     return bcp47(translation.get_language() or "en")
 
 
+@functools.lru_cache(maxsize=4096)
+def _local_date(day, language):
+    """``day`` (a date) in the DATE_FORMAT of ``language``: formatting is slow, and pages repeat dates."""
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def local_date(day):
+    """A date in the page language's DATE_FORMAT (as Django's ``date:"DATE_FORMAT"``)."""
+    return _local_date(day, translation.get_language())
+
+
+@pass_context
+def meeting_date(context, meeting):
+    """When a meeting was held, to the precision the sources give, or what the source says of it.
+
+    "Date not given" (with the source's own words, when it has some) where the day is unknown,
+    then the day it was first reported, if known. In Python rather than a template macro: lists
+    show it on every row.
+    """
+    known = meeting.date_known
+    if known:
+        parts = [f'<time datetime="{escape(known)}">{escape(local_partial(known))}</time>']
+    else:
+        parts = [escape(translation.gettext("Date not given"))]
+        if meeting.date_as_reported:
+            reported = original_html(meeting.date_as_reported, meeting.language, context.get("request"))
+            parts.append(f" ({escape(translation.gettext('the source says'))} {reported}")
+            if meeting.date_as_reported_en:
+                parts.append(f", “{escape(meeting.date_as_reported_en)}”")
+            parts.append(")")
+    if meeting.reported_on:
+        day = meeting.reported_on
+        parts.append(
+            f'{escape(translation.gettext("; reported"))} <time datetime="{day.isoformat()}">'
+            f"{escape(local_date(day))}</time>"
+        )
+    return Markup("".join(parts))
+
+
 @functools.lru_cache(maxsize=16)
 def _status_labels(language):
     """The status labels and "not pledged" in one interface language, translated once per process."""
@@ -173,24 +208,17 @@ def _status_labels(language):
 def pledge_cells(organization, cells):
     """The <td>s of one company's row of the pledge matrix: its status for each point, or "not pledged"."""
     labels = _status_labels(translation.get_language())
-    not_pledged = format_html('<td><span class="status status--none">{}</span></td>', labels[None])
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                not_pledged
-                if pledge is None
-                else format_html(
-                    '<td><a class="status status--{}" href="{}#pledge-{}">{}</a></td>',
-                    pledge.status,
-                    pledge.commitment.get_absolute_url(),
-                    organization.slug,
-                    labels.get(pledge.status, pledge.status),
-                ),
-            )
+    not_pledged = f'<td><span class="status status--none">{escape(labels[None])}</span></td>'
+    anchor = escape(organization.slug)
+    return Markup(
+        "".join(
+            not_pledged
+            if pledge is None
+            else f'<td><a class="status status--{escape(pledge.status)}" '
+            f'href="{escape(pledge.commitment.get_absolute_url())}#pledge-{anchor}">'
+            f"{escape(labels.get(pledge.status, pledge.status))}</a></td>"
             for pledge in cells
-        ),
+        )
     )
 
 
@@ -249,6 +277,7 @@ def environment(**options):
         org_short=org_short,
         org_name=org_name,
         pledgers=pledgers,
+        meeting_date=meeting_date,
         pledge_cells=pledge_cells,
         script_conversion=script_conversion,
     )
