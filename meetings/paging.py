@@ -6,16 +6,19 @@ matching rows up to ``settings.LIST_COUNT_LIMIT`` and offer that many rows, in p
 past the limit they say "more than" and point to the filters and the downloads, which
 always hold every matching row.
 
+The public lists read the ids of the matching rows (up to the limit) once, and take both
+the count and the page from them (``ListPaginator``): counting, then reading a page, made
+PostgreSQL find the matching rows twice.
+
 A search lists the rows matching in a name or heading first (``search_rank`` 0, see
 ``meetings.filters.SearchFilter``), then the others, each group in the list's order.
-Sorted as one list, every match had to be found and ranked before the first page could
-be cut (321 ms for a two-character search of 100,000 commitments). The paginator cuts
-each group on its own instead, in the list's order, which an index gives (2 ms).
+Sorted as one list, every match had to be found and ranked first (321 ms for a
+two-character search of 100,000 commitments; 79 ms instead of 46 ms for the ids alone).
+The ids are read group by group instead, each in the list's order, which an index gives.
 """
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 
 from .filters import SEARCH_RANK
@@ -46,25 +49,6 @@ class CappedPaginator(Paginator):
             return self.count_limit
         return counted
 
-    def page(self, number):
-        groups = _rank_groups(self.object_list)
-        if groups is None:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        first, rest = groups
-        rows = list(first[bottom:top])
-        if len(rows) < top - bottom:
-            # The first group ends before this page does: the page goes on with the second.
-            # (One query more, and one more again when the first group ended on an earlier page.)
-            first_size = bottom + len(rows) if rows else first.order_by()[:bottom].count()
-            start = bottom + len(rows) - first_size
-            rows += list(rest[start : start + (top - bottom - len(rows))])
-        # Related rows for the whole page at once, as a single sorted list would have had them.
-        prefetch_related_objects(rows, *self.object_list._prefetch_related_lookups)
-        return self._get_page(rows, number, self)
-
 
 def _rank_groups(queryset):
     """(rank 0 rows, rank 1 rows), each in the list's order, for a ranked search; else None."""
@@ -81,3 +65,39 @@ class KnownCountPaginator(Paginator):
     def __init__(self, object_list, per_page, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.__dict__["count"] = count  # fills in the cached property
+
+
+class ListPaginator(CappedPaginator):
+    """The public lists' paginator: the matching rows' ids read once, for the count and the page.
+
+    Counting and then reading a page made PostgreSQL find the matching rows twice, which is
+    most of a filtered list's time when the filter reads the whole table (a two-character
+    search, an industry): the companies list took 41.5 ms instead of 33 ms on the large data.
+    The ids of the first ``count_limit + 1`` rows, in the list's order (group by group for a
+    ranked search), give the count, and the page's rows are read by their ids.
+    """
+
+    @cached_property
+    def ids(self):
+        groups = _rank_groups(self.object_list) or (self.object_list,)
+        ids = []
+        for group in groups:
+            wanted = self.count_limit + 1 - len(ids)
+            if wanted <= 0:
+                break
+            ids += group.values_list("pk", flat=True)[:wanted]
+        return ids
+
+    @cached_property
+    def count(self):
+        if len(self.ids) > self.count_limit:
+            self.count_is_lower_bound = True
+            return self.count_limit
+        return len(self.ids)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        wanted = self.ids[bottom : min(bottom + self.per_page, self.count)]
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=wanted).order_by()} if wanted else {}
+        return self._get_page([rows[pk] for pk in wanted if pk in rows], number, self)

@@ -28,7 +28,7 @@ from .models import (
     Pledge,
     newest_first,
 )
-from .paging import CappedPaginator, KnownCountPaginator
+from .paging import KnownCountPaginator, ListPaginator
 from .status import Tracking
 
 PUBLISHED = Meeting.Status.PUBLISHED
@@ -40,7 +40,7 @@ COMPANY_MEETINGS_PER_PAGE = 10
 def _filtered_page(request, filterset):
     """The requested page of a filtered list; an invalid filter gives an empty list, not an error."""
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return CappedPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return ListPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request):

@@ -9,11 +9,13 @@ import pytest
 from tests.factories import make_attendance, make_meeting_with_pledges, make_person
 
 PAGES = {
-    # url: queries (each list page: the rows, the count, the filter form's choices, and the
-    # per-row counts, made for the page's rows after paging)
+    # url: queries (each list page: the matching rows' ids, which give the count, the page's
+    # rows, the filter form's choices, and the per-row counts, made for the page's rows)
     "/": 2,
     "/meetings/": 7,
-    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 10,
+    # A ranked search reads the ids group by group: those matching in a title, then the others
+    # (meetings/paging.py); the second query is left out only when the first fills the list.
+    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 11,
     "/meetings/gallium-symposium-2023/": 7,
     "/companies/": 5,
     "/companies/?industry=gallium&province=guangdong&q=a": 6,
@@ -23,7 +25,7 @@ PAGES = {
     "/commitments/": 6,
     "/commitments/?company=chalco": 7,
     # A search whose page holds rows matching in a heading, then rows matching elsewhere:
-    # one query for each group (meetings/paging.py).
+    # the ids of each group, then the page's rows (meetings/paging.py).
     "/commitments/?company=chalco&company=east-hope-group&q=x&industry=gallium": 9,
     "/commitments/gallium-symposium-2023/1/": 6,
     # Point 3 has a yearly item kept by a meeting series: one more query for its editions.
