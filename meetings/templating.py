@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
@@ -182,17 +184,15 @@ def meeting_date(context, meeting):
     else:
         parts = [escape(translation.gettext("Date not given"))]
         if meeting.date_as_reported:
+            source_says = escape(translation.gettext("the source says"))
             reported = original_html(meeting.date_as_reported, meeting.language, context.get("request"))
-            parts.append(f" ({escape(translation.gettext('the source says'))} {reported}")
+            parts.append(f" ({source_says} {reported}")
             if meeting.date_as_reported_en:
                 parts.append(f", “{escape(meeting.date_as_reported_en)}”")
             parts.append(")")
     if meeting.reported_on:
-        day = meeting.reported_on
-        parts.append(
-            f'{escape(translation.gettext("; reported"))} <time datetime="{day.isoformat()}">'
-            f"{escape(local_date(day))}</time>"
-        )
+        day, reported = meeting.reported_on, escape(translation.gettext("; reported"))
+        parts.append(f'{reported} <time datetime="{day.isoformat()}">{escape(local_date(day))}</time>')
     return Markup("".join(parts))
 
 
@@ -256,14 +256,54 @@ def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+# -- translations, memoised -----------------------------------------------------------------
+# The pages look up the same few hundred messages on every request, each through Django's
+# active-translation machinery (a few microseconds, 300 times on a company's page). The
+# catalogues do not change while a process runs, so each message is looked up once per
+# language; a test that changes the languages or the catalogues' paths clears the memo.
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(language, function, *args):
+    with translation.override(language):
+        return getattr(translation, function)(*args)
+
+
+def _memoised(function):
+    def translate(*args):
+        return _translated(translation.get_language(), function, *args)
+
+    translate.__name__ = function
+    return translate
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_labels(model, field_name, language):
+    with translation.override(language):
+        return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def choice_label(instance, field_name):
+    """The label of a choice field's value in the page language, as ``get_FOO_display()``, memoised."""
+    value = getattr(instance, field_name)
+    return _choice_labels(type(instance), field_name, translation.get_language()).get(value, value)
+
+
+@receiver(setting_changed)
+def _forget_translations(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        for memo in (_translated, _choice_labels, _status_labels, _local_date, _languages):
+            memo.cache_clear()
+
+
 def environment(**options):
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(
-        translation.gettext,
-        translation.ngettext,
+        _memoised("gettext"),
+        _memoised("ngettext"),
         newstyle=True,
-        pgettext=translation.pgettext,
-        npgettext=translation.npgettext,
+        pgettext=_memoised("pgettext"),
+        npgettext=_memoised("npgettext"),
     )
     env.globals.update(
         url=url,
@@ -278,6 +318,8 @@ def environment(**options):
         org_name=org_name,
         pledgers=pledgers,
         meeting_date=meeting_date,
+        local_date=local_date,
+        choice_label=choice_label,
         pledge_cells=pledge_cells,
         script_conversion=script_conversion,
     )
