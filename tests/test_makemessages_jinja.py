@@ -6,6 +6,7 @@ and reads the catalogue it writes.
 
 import ast
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -160,3 +161,25 @@ def test_a_jinja2_syntax_error_names_the_template_and_line(project):
     with pytest.raises(CommandError, match=message):
         call_command("makemessages", locale=["zh_Hans"], verbosity=0)
     assert not list(project.rglob("*.html.py"))
+
+
+def test_the_catalogues_hold_every_message_of_the_code_and_templates(tmp_path, monkeypatch, settings):
+    """makemessages on a copy of the project finds no message the catalogues lack, nor one they no longer use.
+
+    A message the extraction misses (in an f-string, say) would be shown untranslated.
+    """
+    from django.conf import settings as django_settings
+
+    copy = tmp_path / "project"
+    skipped = shutil.ignore_patterns(
+        ".*", "__pycache__", "*.sqlite3", "tests", "docs", "static", "*.mo", "*.png"
+    )
+    shutil.copytree(django_settings.BASE_DIR, copy, ignore=skipped)
+    settings.LOCALE_PATHS = [str(copy / "locale")]
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=["zh_Hans"], verbosity=0)
+    catalogue = "locale/zh_Hans/LC_MESSAGES/django.po"
+    committed = entries((django_settings.BASE_DIR / catalogue).read_text(encoding="utf-8"))
+    fresh_po = (copy / catalogue).read_text(encoding="utf-8")
+    assert set(entries(fresh_po)) - set(committed) == set(), "messages missing from the catalogue"
+    assert "#~ msgid" not in fresh_po, "messages no longer used are left in the catalogue"
