@@ -135,7 +135,10 @@ def org_name(context, org):
 def pledgers(context, pledges, links=False, empty="—"):
     """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
     request = context.get("request")
-    names = [escape(short_name(pledge.organization, request)) for pledge in pledges]
+    if translation.get_language() == "en":
+        names = [escape(pledge.organization.name_en or pledge.organization.name) for pledge in pledges]
+    else:
+        names = [original_html(pledge.organization.name, "zh", request) for pledge in pledges]
     if not names:
         return escape(empty)
     if links:
