@@ -257,9 +257,10 @@ def commitment_list(request):
         # Only what the list shows of each pledge: its organization's names and address.
         Prefetch(
             "pledges",
-            Pledge.objects.select_related("organization").only(
-                "commitment", "organization__slug", "organization__name", "organization__name_en"
-            ),
+            Pledge.objects.select_related("organization")
+            .only("commitment", "organization__slug", "organization__name", "organization__name_en")
+            # The default order (by commitment first) joined the commitments and meetings again.
+            .order_by("organization__name_en", "organization__name"),
         )
     )
     page = _filtered_page(request, filterset)
