@@ -90,8 +90,12 @@ def meeting_detail(request, slug):
                     "role", "organization__name_en", "organization__name"
                 ),
             ),
-            Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
-            "commitments",
+            # In their own order: the default orders join the meeting again, for one meeting.
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("person", "organization").order_by("pk"),
+            ),
+            Prefetch("commitments", queryset=Commitment.objects.order_by("number")),
             Prefetch("source_links", queryset=MeetingSource.objects.select_related("source")),
         ),
         slug=slug,
@@ -195,7 +199,7 @@ def company_detail(request, slug):
         Meeting.objects.filter(pk__in=meeting_ids)
         .select_related("organizer")
         # None where it pledged without a recorded participation.
-        .annotate(named_in_source=Subquery(took_part.values("named_in_source")[:1]))
+        .annotate(named_in_source=Subquery(took_part.order_by().values("named_in_source")[:1]))
         .newest_first(),
         COMPANY_MEETINGS_PER_PAGE,
         len(meeting_ids),
@@ -211,8 +215,10 @@ def company_detail(request, slug):
         .order_by("commitment__number")
     )
     overdue = {}
-    for item in ActionItem.objects.overdue(today).filter(
-        commitment_id__in={p.commitment_id for p in shown_pledges}
+    for item in (
+        ActionItem.objects.overdue(today)
+        .filter(commitment_id__in={p.commitment_id for p in shown_pledges})
+        .order_by("commitment_id", "position")
     ):
         overdue.setdefault(item.commitment_id, []).append(item)
     by_meeting, meeting_by_id = {}, {meeting.pk: meeting for meeting in meetings}
@@ -274,7 +280,7 @@ def commitment_detail(request, meeting_slug, number):
         number=number,
     )
     pledges = commitment.pledges.select_related("organization").order_by("organization__name_en")
-    siblings = commitment.meeting.commitments.only("number", "heading", "meeting_id")
+    siblings = commitment.meeting.commitments.only("number", "heading", "meeting_id").order_by("number")
     tracking = Tracking([commitment.pk])
     context = {
         "commitment": commitment,
@@ -283,9 +289,10 @@ def commitment_detail(request, meeting_slug, number):
         "siblings": siblings,
         "items": tracking.items(commitment.pk),
         "timeline": tracking.timeline(commitment.pk),
-        "reviews": commitment.reviews.filter(meeting__status=PUBLISHED).select_related(
-            "meeting", "successor"
-        ),
+        # By the reviewing meetings, as the default order has them after this point's own meeting.
+        "reviews": commitment.reviews.filter(meeting__status=PUBLISHED)
+        .select_related("meeting", "successor")
+        .order_by("-meeting__held_on", "-meeting__reported_on", "meeting__title"),
     }
     return render(request, "meetings/commitment_detail.html", context)
 
