@@ -410,6 +410,15 @@ def run(config, work, prepare_only=False):
             )
         phases["exports"] = time.monotonic() - mark
 
+    from .admin import measure_admin
+
+    mark = time.monotonic()
+    say("Admin pages, signed in, in-process …")
+    admin_results = measure_admin()
+    for result in admin_results:
+        say(f"    {result['label']}: {result['median_ms']:,.0f} ms ({result['queries']} queries)")
+    phases["admin"] = time.monotonic() - mark
+
     phases["total"] = time.monotonic() - started
     load_after = os.getloadavg()
     facts = {
@@ -457,6 +466,15 @@ def run(config, work, prepare_only=False):
             "(`bench/exports.py`); peak RSS is the process's maximum resident memory, with its size "
             "after start-up in brackets.\n\n" + format_exports(export_results) + "\n"
         )
+    from .admin import LIMIT_MS, REPEATS
+    from .admin import format_table as format_admin
+
+    report += (
+        "\n## Admin pages\n\n"
+        f"Signed in as a superuser, through Django's test client, without concurrency (`bench/admin.py`): "
+        f"the median and the slowest of {REPEATS} requests after an untimed one; **slow** above "
+        f"{LIMIT_MS} ms.\n\n" + format_admin(admin_results)
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report)
     say()

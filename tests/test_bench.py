@@ -141,3 +141,17 @@ def test_fortunes_lists_thirteen_sorted_and_escaped_rows(bench_app, client):
 
 def test_the_project_urls_stay_without_the_fortunes_page(client, db):
     assert client.get("/bench/fortunes/").status_code == 404
+
+
+def test_the_admin_pages_are_timed_signed_in(synthetic):
+    from bench.admin import format_table as format_admin
+    from bench.admin import measure_admin
+
+    results = measure_admin(repeats=1)
+    labels = [result["label"] for result in results]
+    assert labels[:4] == ["pledge list", "commitment list", "meeting list", "evidence list"]
+    assert any(label.startswith("largest meeting's change page") for label in labels)
+    assert all(result["status"] == 200 and result["queries"] > 0 for result in results), results
+    table = format_admin(results)
+    assert table.count("\n") == len(results) + 2
+    assert "/admin/meetings/pledge/" in table
