@@ -2,11 +2,13 @@
 
 Counts are made for the rows shown (a page, or a chunk of a download), after paging: as
 columns of the list query, PostgreSQL would compute them for every row OFFSET skips.
+The companies' counts are not made here: they are stored on each organization
+(``Organization.published_count_rows``, kept by ``meetings.public``).
 """
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
 
-from .models import Commitment, Meeting, Participation, Pledge
+from .models import Commitment
 
 
 def correlated_count(rows, organization_field="organization"):
@@ -30,22 +32,3 @@ def commitment_counts(meeting_ids):
         Commitment.objects.filter(meeting_id__in=meeting_ids).values("meeting_id").annotate(n=Count("pk"))
     )
     return {row["meeting_id"]: row["n"] for row in counted.order_by()}
-
-
-def _published_counts(rows, organization_ids):
-    """``{organization id: number of rows}`` for rows of published meetings; one grouped query."""
-    counted = (
-        rows.filter(organization_id__in=organization_ids).values("organization_id").annotate(n=Count("pk"))
-    )
-    return {row["organization_id"]: row["n"] for row in counted.order_by()}
-
-
-def published_counts(organization_ids):
-    """``{organization id: (meetings taken part in, pledges)}``, of published meetings. Two queries."""
-    published = Meeting.Status.PUBLISHED
-    participations = Participation.objects.filter(meeting__status=published)
-    meetings = _published_counts(participations, organization_ids)
-    pledges = _published_counts(
-        Pledge.objects.filter(commitment__meeting__status=published), organization_ids
-    )
-    return {pk: (meetings.get(pk, 0), pledges.get(pk, 0)) for pk in organization_ids}

@@ -116,20 +116,20 @@ COMPANY_COLUMNS = [
 
 
 def company_rows(companies, absolute):
-    """One row per company; the counts for a chunk of companies in one grouped query each."""
-    for company, counts in _counted(companies, counting.published_counts):
-        yield _company_row(company, counts[company.pk], absolute)
+    """One row per company, a chunk of companies at a time; the counts are stored on each company."""
+    for company in companies.iterator(chunk_size=CHUNK):
+        yield _company_row(company, absolute)
 
 
-def _company_row(company, counts, absolute):
+def _company_row(company, absolute):
     return {
         "organization_slug": company.slug,
         "name": company.name,
         "name_en": company.name_en,
         "name_en_official": company.name_en_official,
         "province": company.province or None,
-        "meeting_count": counts[0],
-        "pledge_count": counts[1],
+        "meeting_count": company.published_meeting_count,
+        "pledge_count": company.published_pledge_count,
         "organization_url": absolute(company.get_absolute_url()),
     }
 

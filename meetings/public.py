@@ -1,24 +1,35 @@
-"""Keeping ``Organization.is_public`` and ``Organization.convenes`` equal to their rules.
+"""Keeping the organizations' derived columns equal to their rules.
 
-An organization is public when it took part in, or convened, a published meeting, or
-when one of its branches took part in one (``Organization.public_condition``). What can
-change that, and whom it concerns:
+``is_public``: an organization is public when it took part in, or convened, a published
+meeting, or when one of its branches took part in one (``Organization.public_condition``).
+``convenes``: the organizer of a published meeting. ``published_meeting_count`` and
+``published_pledge_count``: its participations in published meetings and its pledges at
+them (``Organization.published_count_rows``). What can change them, and whom it concerns:
 
-- a participation saved or deleted: its organization and that organization's parent;
+- a participation saved (its meeting or organization changed) or deleted: its organization,
+  before and after, and their parents (``is_public``, the meeting count);
+- a pledge saved (its commitment or organization changed) or deleted: its organization,
+  before and after (the pledge count);
+- a commitment moved to another meeting, or deleted: the organizations that pledged it;
 - a meeting saved or deleted (its status or organizer changed): its organizer, before and
-  after, and every organization taking part, with their parents;
+  after, and every organization taking part, with their parents; when its status changed,
+  the counts of those taking part and of those that pledged its points;
 - an organization's parent changed: the old and the new parent.
 
-``convenes`` (the organizer of a published meeting) changes only with a meeting's status
-or organizer, which the same receivers refresh. Each is refreshed in the same transaction
-as the write, by the signal receivers below.
-Bulk writes that send no signals (the synthetic data generator) call ``refresh_public()``
-for everything when they finish.
+Each is refreshed in the same transaction as the write, by the signal receivers below,
+for the organizations concerned only. Bulk writes that send no signals (the synthetic data
+generator) call ``refresh_all()`` when they finish.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db import connections, router
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from .models import Meeting, Organization, Participation
+from .models import Commitment, Meeting, Organization, Participation, Pledge
+
+
+def _organizations(ids):
+    return Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
 
 
 def refresh_public(ids=None, convenes=True):
@@ -26,15 +37,92 @@ def refresh_public(ids=None, convenes=True):
 
     Two UPDATEs per flag, each touching only the rows whose flag changes. Writes that cannot
     change who convenes what (a participation, an organization's parent) pass
-    ``convenes=False``: an import saves thousands of participations.
+    ``convenes=False``: an import saves thousands of participations. Returns the number of
+    flags changed.
     """
-    organizations = Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
+    organizations = _organizations(ids)
     flags = [("is_public", Organization.public_condition())]
     if convenes:
         flags.append(("convenes", Organization.convening_condition()))
+    changed = 0
     for flag, rule in flags:
-        organizations.filter(**{flag: False}).filter(rule).update(**{flag: True})
-        organizations.filter(**{flag: True}).exclude(rule).update(**{flag: False})
+        changed += organizations.filter(**{flag: False}).filter(rule).update(**{flag: True})
+        changed += organizations.filter(**{flag: True}).exclude(rule).update(**{flag: False})
+    return changed
+
+
+COUNTS = ("published_meeting_count", "published_pledge_count")
+
+
+def refresh_counts(ids=None, counts=COUNTS):
+    """Set the stored counts named in ``counts`` from their rules (all organizations when ``ids`` is None).
+
+    Two UPDATEs per count, each writing only the rows whose count changes: one sets the
+    counts of the organizations that have rows to count, from one grouped COUNT of those
+    rows (``UPDATE ... FROM``); the other sets to 0 those that no longer have any. Each
+    row is counted once: a correlated COUNT for each organization, in SET and again in
+    WHERE, took 10 s instead of 1.3 s for 20,000 organizations and a million pledges,
+    and 650 ms instead of 150 ms for the 80 companies with the most pledges. Returns the
+    number of counts changed.
+    """
+    if ids is not None and not ids:
+        return 0
+    rules = Organization.published_count_rows()
+    changed = 0
+    for field in counts:
+        rows = rules[field] if ids is None else rules[field].filter(organization_id__in=ids)
+        counted = rows.order_by().values("organization_id").annotate(n=Count("pk"))
+        changed += _set_counts(field, counted)
+        changed += (
+            _organizations(ids)
+            .exclude(**{field: 0})
+            .exclude(Exists(rows.filter(organization=OuterRef("pk"))))
+            .update(**{field: 0})
+        )
+    return changed
+
+
+def _set_counts(field, counted):
+    """``UPDATE organization SET field = counted.n FROM (counted) WHERE id = organization_id AND it differs``.
+
+    ``counted`` is a grouped query of ``(organization_id, n)`` rows. PostgreSQL and SQLite
+    (3.33 and later) both read UPDATE ... FROM; Django's ORM writes no such statement.
+    """
+    connection = connections[router.db_for_write(Organization)]
+    quote = connection.ops.quote_name
+    table, column = quote(Organization._meta.db_table), quote(field)
+    select, params = counted.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = counted.n FROM ({select}) AS counted "
+            f"WHERE {table}.{quote('id')} = counted.organization_id AND {table}.{column} <> counted.n",
+            params,
+        )
+        return cursor.rowcount
+
+
+def refresh_all():
+    """Every derived column of every organization, after writes that sent no signals.
+
+    Returns the number of values changed (a flag or a count of one organization each).
+    """
+    return refresh_public() + refresh_counts()
+
+
+def _lock(ids):
+    """Lock the rows of the organizations about to be refreshed until the transaction ends.
+
+    A write in another transaction that concerns one of them then waits for this one to
+    commit, and its refresh, a statement begun after that, sees this one's rows: without the
+    lock, two pledges by one company saved at once could leave its count one short (each
+    counting from before the other). Rows are locked in id order, in one statement. Only in
+    a transaction, and only where the database has row locks (PostgreSQL): SQLite runs one
+    writing transaction at a time, and each statement outside a transaction sees every
+    write committed before it.
+    """
+    connection = connections[router.db_for_write(Organization)]
+    if ids and connection.in_atomic_block and connection.features.has_select_for_update:
+        list(Organization.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk"))
 
 
 def _with_parents(ids):
@@ -43,26 +131,99 @@ def _with_parents(ids):
     return ids | {parent for (parent,) in parents}
 
 
+def _stored(instance, *fields, raw=False):
+    """``fields`` of ``instance`` as the database holds them before a save; None for a new record."""
+    if raw or instance.pk is None:
+        return None
+    return type(instance).objects.filter(pk=instance.pk).values_list(*fields).first()
+
+
+def _participation_before_save(sender, instance, raw=False, **kwargs):
+    instance._stored_before = _stored(instance, "meeting_id", "organization_id", raw=raw)
+
+
 def _participation_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_public(_with_parents([instance.organization_id]), convenes=False)
+    if raw:
+        return
+    before = getattr(instance, "_stored_before", None)
+    if kwargs.get("created") is False and before == (instance.meeting_id, instance.organization_id):
+        return  # its role or quote changed: nothing derived from it
+    ids = {instance.organization_id, before[1] if before else None} - {None}
+    with_parents = _with_parents(ids)
+    _lock(with_parents)
+    refresh_public(with_parents, convenes=False)
+    refresh_counts(ids, counts=["published_meeting_count"])
+
+
+def _pledge_before_save(sender, instance, raw=False, **kwargs):
+    instance._stored_before = _stored(instance, "commitment_id", "organization_id", raw=raw)
+
+
+def _pledge_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_stored_before", None)
+    if kwargs.get("created") is False and before == (instance.commitment_id, instance.organization_id):
+        return  # its basis, quote or status changed
+    ids = {instance.organization_id, before[1] if before else None} - {None}
+    _lock(ids)
+    refresh_counts(ids, counts=["published_pledge_count"])
+
+
+def _pledgers(commitments):
+    return set(
+        Pledge.objects.filter(commitment__in=commitments)
+        .order_by()
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+
+
+def _commitment_before_save(sender, instance, raw=False, **kwargs):
+    instance._stored_before = _stored(instance, "meeting_id", raw=raw)
+
+
+def _commitment_saved(sender, instance, raw=False, created=False, **kwargs):
+    before = getattr(instance, "_stored_before", None)
+    if raw or created or before == (instance.meeting_id,):
+        return
+    pledgers = _pledgers([instance.pk])
+    _lock(pledgers)
+    refresh_counts(pledgers, counts=["published_pledge_count"])
+
+
+def _commitment_before_delete(sender, instance, **kwargs):
+    # Read before the delete: its pledges (if a delete ever takes them along) are gone after.
+    instance._pledgers = _pledgers([instance.pk])
+
+
+def _commitment_deleted(sender, instance, **kwargs):
+    pledgers = getattr(instance, "_pledgers", set())
+    _lock(pledgers)
+    refresh_counts(pledgers, counts=["published_pledge_count"])
 
 
 def _meeting_before_save(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        instance._organizer_before = None
-        return
-    instance._organizer_before = (
-        Meeting.objects.filter(pk=instance.pk).values_list("organizer_id", flat=True).first()
-    )
+    instance._stored_before = _stored(instance, "organizer_id", "status", raw=raw)
 
 
 def _meeting_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    taking_part = Participation.objects.filter(meeting_id=instance.pk).values_list("organization_id")
-    organizers = [instance.organizer_id, getattr(instance, "_organizer_before", None)]
-    refresh_public(_with_parents(organizers + [org for (org,) in taking_part]))
+    taking_part = set(
+        Participation.objects.filter(meeting_id=instance.pk).values_list("organization_id", flat=True)
+    )
+    organizer_before, status_before = getattr(instance, "_stored_before", None) or (None, None)
+    concerned = _with_parents({instance.organizer_id, organizer_before} | taking_part)
+    pledgers = set()
+    status_changed = kwargs.get("created") is False and status_before != instance.status
+    if status_changed:
+        pledgers = _pledgers(Commitment.objects.filter(meeting_id=instance.pk).values("pk"))
+    _lock(concerned | pledgers)
+    refresh_public(concerned)
+    if status_changed:
+        refresh_counts(taking_part, counts=["published_meeting_count"])
+        refresh_counts(pledgers, counts=["published_pledge_count"])
 
 
 def _organization_before_save(sender, instance, raw=False, **kwargs):
@@ -77,12 +238,26 @@ def _organization_saved(sender, instance, raw=False, created=False, **kwargs):
     before = getattr(instance, "_parent_before", None)
     if raw or (not created and before == instance.parent_id):
         return
-    refresh_public({instance.pk, before, instance.parent_id} - {None}, convenes=False)
+    ids = {instance.pk, before, instance.parent_id} - {None}
+    _lock(ids)
+    refresh_public(ids, convenes=False)
 
 
 def connect_signals():
     post_save.connect(_participation_changed, sender=Participation, dispatch_uid="public-participation-save")
     post_delete.connect(_participation_changed, sender=Participation, dispatch_uid="public-participation-del")
+    pre_save.connect(
+        _participation_before_save, sender=Participation, dispatch_uid="public-participation-pre-save"
+    )
+    pre_save.connect(_pledge_before_save, sender=Pledge, dispatch_uid="public-pledge-pre-save")
+    post_save.connect(_pledge_changed, sender=Pledge, dispatch_uid="public-pledge-save")
+    post_delete.connect(_pledge_changed, sender=Pledge, dispatch_uid="public-pledge-delete")
+    pre_save.connect(_commitment_before_save, sender=Commitment, dispatch_uid="public-commitment-pre-save")
+    post_save.connect(_commitment_saved, sender=Commitment, dispatch_uid="public-commitment-save")
+    pre_delete.connect(
+        _commitment_before_delete, sender=Commitment, dispatch_uid="public-commitment-pre-delete"
+    )
+    post_delete.connect(_commitment_deleted, sender=Commitment, dispatch_uid="public-commitment-delete")
     pre_save.connect(_meeting_before_save, sender=Meeting, dispatch_uid="public-meeting-pre-save")
     post_save.connect(_meeting_changed, sender=Meeting, dispatch_uid="public-meeting-save")
     post_delete.connect(_meeting_changed, sender=Meeting, dispatch_uid="public-meeting-delete")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import exports
-from .counting import commitment_counts, correlated_count, published_counts
+from .counting import commitment_counts, correlated_count
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
 from .models import (
@@ -168,12 +168,9 @@ def _companies(request):
 
 def company_list(request):
     filterset = _companies(request)
+    # Each company's counts are stored on it (published_meeting_count, published_pledge_count,
+    # kept by meetings.public): read with the page's rows, no query of their own.
     page = _filtered_page(request, filterset)
-    # Counted for the page's companies only, after paging: as columns of the list query,
-    # PostgreSQL computed them for every row skipped by OFFSET too (14 s on page 571).
-    counts = published_counts([company.pk for company in page.object_list])
-    for company in page.object_list:
-        company.meeting_count, company.pledge_count = counts[company.pk]
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
 

@@ -51,7 +51,7 @@ def test_the_list_shows_the_seven_founding_companies_with_counts(client, foundin
     response = client.get("/companies/")
     companies = list(response.context["page"].object_list)
     assert sorted(c.slug for c in companies) == sorted(FOUNDING_COMPANIES)
-    assert {(c.meeting_count, c.pledge_count) for c in companies} == {(1, 5)}
+    assert {(c.published_meeting_count, c.published_pledge_count) for c in companies} == {(1, 5)}
     assert 'href="/commitments/?company=chalco"' in response.content.decode()
 
 

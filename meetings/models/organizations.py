@@ -80,12 +80,20 @@ class Organization(models.Model):
     # Convened a published meeting: the organizer choices of /meetings/. Kept equal to
     # convening_condition() by meetings.public, as is_public.
     convenes = models.BooleanField(default=False, editable=False)
+    # Published meetings it took part in, and pledges it made at published meetings: the
+    # counts of /companies/ and its download. Kept equal to published_count_rows() by
+    # meetings.public, as is_public, so that a list page reads them with its rows.
+    published_meeting_count = models.PositiveIntegerField(default=0, editable=False)
+    published_pledge_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganizationQuerySet.as_manager()
 
-    history = HistoricalRecords(excluded_fields=["is_public", "convenes"])
+    # Columns the site derives from other records (meetings.public), never written by save().
+    DERIVED_FIELDS = ("is_public", "convenes", "published_meeting_count", "published_pledge_count")
+
+    history = HistoricalRecords(excluded_fields=list(DERIVED_FIELDS))
 
     class Meta:
         ordering = ["name_en", "name"]
@@ -120,6 +128,25 @@ class Organization(models.Model):
     def __str__(self):
         return f"{self.name_en} ({self.name})" if self.name_en else self.name
 
+    def save(self, *args, **kwargs):
+        """Save; an organization read from the database leaves its derived columns as they are.
+
+        The instance holds them as they were when it was read: an edit saved after the
+        organization's meetings or pledges changed (in the same transaction, or in another
+        one that committed meanwhile) would otherwise write the old values back over the
+        ones ``meetings.public`` refreshed.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name not in self.DERIVED_FIELDS
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         if self.kind == self.Kind.COMPANY:
             return link("meetings:company-detail", self.slug)
@@ -152,6 +179,23 @@ class Organization(models.Model):
         from .meetings import Meeting
 
         return Exists(Meeting.objects.filter(organizer=OuterRef("pk"), status=Meeting.Status.PUBLISHED))
+
+    @staticmethod
+    def published_count_rows():
+        """The rules behind the stored counts: ``{field: the rows it counts}``, by their ``organization``.
+
+        ``published_meeting_count``: the organization's participations in published meetings
+        (one per meeting); ``published_pledge_count``: its pledges of the commitments of
+        published meetings. Branches count for themselves only.
+        """
+        from .commitments import Pledge
+        from .meetings import Meeting, Participation
+
+        published = Meeting.Status.PUBLISHED
+        return {
+            "published_meeting_count": Participation.objects.filter(meeting__status=published),
+            "published_pledge_count": Pledge.objects.filter(commitment__meeting__status=published),
+        }
 
 
 class OrganizationAlias(models.Model):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
 from meetings import cache as page_cache
-from meetings.public import refresh_public
+from meetings.public import refresh_all
 from meetings.synthetic import PREFIX, SCALES, Generator, delete_synthetic, synthetic_exists
 
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 report(f"deleted {deleted:,} synthetic rows")
             counts, seconds = Generator(scale, seed=seed, report=report).run()
             # Bulk inserts send no signals: derive what the signals would have kept.
-            refresh_public()
+            refresh_all()
             page_cache.bump_after_commit()
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         report(f"Generated {scale} (seed {seed}) in {seconds:.1f} s: {summary}.")
