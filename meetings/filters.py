@@ -16,6 +16,7 @@ from .models import (
     Meeting,
     Organization,
     OrganizationAlias,
+    OrganizationIndustry,
     Participation,
     Pledge,
     Verdict,
@@ -245,15 +246,13 @@ class CompanyFilter(django_filters.FilterSet):
         use_slug_boxes_for_long_lists(self, ["industry"])
 
     def filter_industry(self, qs, name, value):
-        return qs.filter(
-            Exists(
-                Participation.objects.filter(
-                    organization=OuterRef("pk"),
-                    meeting__industries=value,
-                    meeting__status=Meeting.Status.PUBLISHED,
-                )
-            )
-        )
+        """Companies that took part in a published meeting of the industry.
+
+        Read from the stored pairs (``OrganizationIndustry``, kept by ``meetings.public``)
+        rather than through every company's participations, meetings and their industries.
+        """
+        took_part = OrganizationIndustry.objects.filter(organization=OuterRef("pk"), industry=value)
+        return qs.filter(Exists(took_part))
 
 
 class CommitmentFilter(django_filters.FilterSet):

@@ -4,16 +4,21 @@
 meeting, or when one of its branches took part in one (``Organization.public_condition``).
 ``convenes``: the organizer of a published meeting. ``published_meeting_count`` and
 ``published_pledge_count``: its participations in published meetings and its pledges at
-them (``Organization.published_count_rows``). What can change them, and whom it concerns:
+them (``Organization.published_count_rows``). Its ``OrganizationIndustry`` rows: the
+industries of the published meetings it took part in (``OrganizationIndustry.industry_pairs``).
+What can change them, and whom it concerns:
 
 - a participation saved (its meeting or organization changed) or deleted: its organization,
-  before and after, and their parents (``is_public``, the meeting count);
+  before and after, and their parents (``is_public``, the meeting count, the industries);
 - a pledge saved (its commitment or organization changed) or deleted: its organization,
   before and after (the pledge count);
 - a commitment moved to another meeting, or deleted: the organizations that pledged it;
 - a meeting saved or deleted (its status or organizer changed): its organizer, before and
   after, and every organization taking part, with their parents; when its status changed,
-  the counts of those taking part and of those that pledged its points;
+  the counts and industries of those taking part and the counts of those that pledged its
+  points;
+- a meeting's industries changed (either side of the many-to-many): the industries of
+  those taking part in it, when it is published;
 - an organization's parent changed: the old and the new parent.
 
 Each is refreshed in the same transaction as the write, by the signal receivers below,
@@ -23,9 +28,9 @@ generator) call ``refresh_all()`` when they finish.
 
 from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from .models import Commitment, Meeting, Organization, Participation, Pledge
+from .models import Commitment, Meeting, Organization, OrganizationIndustry, Participation, Pledge
 
 
 def _organizations(ids):
@@ -101,12 +106,52 @@ def _set_counts(field, counted):
         return cursor.rowcount
 
 
-def refresh_all():
-    """Every derived column of every organization, after writes that sent no signals.
+def refresh_industries(ids=None):
+    """Make the organizations' ``OrganizationIndustry`` rows those of their rule (all when ``ids`` is None).
 
-    Returns the number of values changed (a flag or a count of one organization each).
+    Two statements: a DELETE of the rows no published participation supports any more, and
+    an ``INSERT ... SELECT`` of those missing, each pair once. Returns the number of rows
+    deleted and added.
     """
-    return refresh_public() + refresh_counts()
+    if ids is not None and not ids:
+        return 0
+    pairs = OrganizationIndustry.industry_pairs()
+    links = OrganizationIndustry.objects.all()
+    if ids is not None:
+        pairs, links = pairs.filter(organization_id__in=ids), links.filter(organization_id__in=ids)
+    supported = Participation.objects.filter(
+        organization=OuterRef("organization_id"),
+        meeting__status=Meeting.Status.PUBLISHED,
+        meeting__industries=OuterRef("industry_id"),
+    )
+    stale = links.exclude(Exists(supported))
+    # A plain DELETE: QuerySet.delete() would read the rows first to send signals (the page
+    # cache listens to every model), for rows that are derived, not edited.
+    changed = stale._raw_delete(stale.db)
+    have = OrganizationIndustry.objects.filter(
+        organization=OuterRef("organization_id"), industry=OuterRef("industry_id")
+    )
+    missing = pairs.exclude(Exists(have)).values_list("organization_id", "industry_id").distinct().order_by()
+    connection = connections[router.db_for_write(OrganizationIndustry)]
+    quote = connection.ops.quote_name
+    select, params = missing.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # ON CONFLICT: a row another transaction added meanwhile is there already.
+        cursor.execute(
+            f"INSERT INTO {quote(OrganizationIndustry._meta.db_table)} "
+            f"({quote('organization_id')}, {quote('industry_id')}) {select} ON CONFLICT DO NOTHING",
+            params,
+        )
+        return changed + cursor.rowcount
+
+
+def refresh_all():
+    """Every derived value of every organization, after writes that sent no signals.
+
+    Returns the number of values changed (a flag or a count of one organization each, or
+    one of its industries added or removed).
+    """
+    return refresh_public() + refresh_counts() + refresh_industries()
 
 
 def _lock(ids):
@@ -153,6 +198,7 @@ def _participation_changed(sender, instance, raw=False, **kwargs):
     _lock(with_parents)
     refresh_public(with_parents, convenes=False)
     refresh_counts(ids, counts=["published_meeting_count"])
+    refresh_industries(ids)
 
 
 def _pledge_before_save(sender, instance, raw=False, **kwargs):
@@ -224,6 +270,29 @@ def _meeting_changed(sender, instance, raw=False, **kwargs):
     if status_changed:
         refresh_counts(taking_part, counts=["published_meeting_count"])
         refresh_counts(pledgers, counts=["published_pledge_count"])
+        refresh_industries(taking_part)
+
+
+def _meeting_industries_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A meeting's industries changed (``meeting.industries`` or ``industry.meetings``): its participants."""
+    if action == "pre_clear" and reverse:
+        # industry.meetings.clear() names no meeting: read them while the links are there.
+        instance._meetings_cleared = list(instance.meetings.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear") or (action != "post_clear" and not pk_set):
+        return
+    if not reverse:
+        meetings = [instance.pk]
+    else:
+        meetings = getattr(instance, "_meetings_cleared", []) if action == "post_clear" else list(pk_set)
+    taking_part = set(
+        Participation.objects.filter(meeting_id__in=meetings, meeting__status=Meeting.Status.PUBLISHED)
+        .order_by()
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    _lock(taking_part)
+    refresh_industries(taking_part)
 
 
 def _organization_before_save(sender, instance, raw=False, **kwargs):
@@ -261,5 +330,10 @@ def connect_signals():
     pre_save.connect(_meeting_before_save, sender=Meeting, dispatch_uid="public-meeting-pre-save")
     post_save.connect(_meeting_changed, sender=Meeting, dispatch_uid="public-meeting-save")
     post_delete.connect(_meeting_changed, sender=Meeting, dispatch_uid="public-meeting-delete")
+    m2m_changed.connect(
+        _meeting_industries_changed,
+        sender=Meeting.industries.through,
+        dispatch_uid="public-meeting-industries",
+    )
     pre_save.connect(_organization_before_save, sender=Organization, dispatch_uid="public-org-pre-save")
     post_save.connect(_organization_saved, sender=Organization, dispatch_uid="public-org-save")

@@ -41,6 +41,7 @@ from .models import (
     MeetingSource,
     Organization,
     OrganizationAlias,
+    OrganizationIndustry,
     Participation,
     Person,
     Pledge,
@@ -301,6 +302,9 @@ def delete_synthetic():
         Meeting.industries.through.objects.filter(meeting__in=meetings),
         meetings,
         MeetingSeries.objects.filter(slug__startswith=PREFIX),
+        OrganizationIndustry.objects.filter(
+            Q(organization__slug__startswith=PREFIX) | Q(industry__slug__startswith=PREFIX)
+        ),
         OrganizationAlias.objects.filter(organization__slug__startswith=PREFIX),
         Organization.objects.filter(slug__startswith=PREFIX, parent__isnull=False),
         Organization.objects.filter(slug__startswith=PREFIX),

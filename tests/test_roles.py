@@ -51,7 +51,7 @@ def test_the_migration_made_both_groups_with_this_apps_permissions(roles):
     viewer = set(Group.objects.get(name="viewer").permissions.values_list("codename", flat=True))
     assert {"add_meeting", "change_meeting", "delete_meeting", "view_meeting", "add_evidence"} <= editor
     assert viewer == {codename for codename in editor if codename.startswith("view_")}
-    assert len(viewer) == 15  # one per model of the app, the edit history's aside
+    assert len(viewer) == 16  # one per model of the app, the edit history's aside
     assert "delete_published_meeting" not in editor
     every = Permission.objects.filter(group__name__in=["editor", "viewer"])
     assert set(every.values_list("content_type__app_label", flat=True)) == {"meetings"}

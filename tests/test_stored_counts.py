@@ -295,12 +295,12 @@ def test_refresh_statuses_also_repairs_the_organizations(founding_record):
     Organization.objects.filter(slug="chalco").update(published_pledge_count=9, is_public=False)
     out = StringIO()
     call_command("refresh_statuses", stdout=out)
-    assert "flags and counts; 2 values changed." in out.getvalue()
+    assert "flags, counts and industries; 2 values changed." in out.getvalue()
     assert assert_counts_follow_the_definition() == expected
     assert Organization.objects.get(slug="chalco").is_public
     out = StringIO()
     call_command("refresh_statuses", stdout=out)
-    assert "flags and counts; 0 values changed." in out.getvalue()
+    assert "flags, counts and industries; 0 values changed." in out.getvalue()
 
 
 def test_a_failed_write_rolled_back_leaves_the_counts(founding_record):

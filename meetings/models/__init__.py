@@ -7,7 +7,14 @@ renderings unless a field says otherwise.
 
 from .commitments import Commitment, CommitmentQuerySet, Pledge, Verdict
 from .meetings import Attendance, Meeting, MeetingQuerySet, MeetingSource, Participation, Source, newest_first
-from .organizations import Industry, Organization, OrganizationAlias, OrganizationQuerySet, Person
+from .organizations import (
+    Industry,
+    Organization,
+    OrganizationAlias,
+    OrganizationIndustry,
+    OrganizationQuerySet,
+    Person,
+)
 from .tracking import ActionItem, CommitmentReview, Evidence, EvidenceQuerySet, MeetingSeries
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "MeetingSource",
     "Organization",
     "OrganizationAlias",
+    "OrganizationIndustry",
     "OrganizationQuerySet",
     "Participation",
     "Person",

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -196,6 +196,52 @@ class Organization(models.Model):
             "published_meeting_count": Participation.objects.filter(meeting__status=published),
             "published_pledge_count": Pledge.objects.filter(commitment__meeting__status=published),
         }
+
+
+class OrganizationIndustry(models.Model):
+    """An industry of a published meeting that an organization took part in. Derived, never entered.
+
+    Kept equal to ``industry_pairs()`` by ``meetings.public``, in the same transaction as
+    each write that changes it (as ``Organization.is_public``): the companies list's industry
+    filter reads it instead of looking through every company's meetings and their industries.
+    """
+
+    # Neither key has an index of its own: each of the two below starts with one of them.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="industry_links", db_index=False
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="organization_links", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            # Its index serves the refreshes, which work an organization at a time.
+            models.UniqueConstraint(fields=["organization", "industry"], name="organizationindustry_unique")
+        ]
+        indexes = [
+            # The companies of an industry: the filter walks the public companies in name order
+            # and looks each up here, index only (4 ms for the first 1,001 of 7,600 companies on
+            # the large data, where the lookup through the meetings took 21 ms); for an industry
+            # of few companies, PostgreSQL reads them all from it instead, then sorts them.
+            models.Index(fields=["industry", "organization"], name="organizationindustry_industry")
+        ]
+        verbose_name = "industry of an organization"
+
+    def __str__(self):
+        return f"{self.organization} in {self.industry}"
+
+    @staticmethod
+    def industry_pairs():
+        """The rule: participations in published meetings, each with an industry of its meeting
+        (``industry_id``), one row per industry. A meeting without an industry gives none."""
+        from .meetings import Meeting, Participation
+
+        return (
+            Participation.objects.filter(meeting__status=Meeting.Status.PUBLISHED)
+            .annotate(industry_id=F("meeting__industries"))
+            .filter(industry_id__isnull=False)
+        )
 
 
 class OrganizationAlias(models.Model):

@@ -12,9 +12,9 @@ BATCH = 500
 class Command(BaseCommand):
     help = (
         "Recompute every pledge's stored status from the evidence (the rule is in meetings/status.py), "
-        "and every organization's stored flags and counts (meetings/public.py). Every write through the "
-        "admin or the importer already does this for what it touched; run it after changing data any "
-        "other way."
+        "and every organization's stored flags, counts and industries (meetings/public.py). Every write "
+        "through the admin or the importer already does this for what it touched; run it after changing "
+        "data any other way."
     )
 
     def handle(self, *args, **options):
@@ -29,4 +29,4 @@ class Command(BaseCommand):
             fixed = refresh_all()
             if fixed:
                 page_cache.bump_after_commit()  # UPDATEs send no signal
-        self.stdout.write(f"Checked the organizations' flags and counts; {fixed} values changed.")
+        self.stdout.write(f"Checked the organizations' flags, counts and industries; {fixed} values changed.")
