@@ -17,20 +17,19 @@ Simplified originals to Traditional (s2tw). English pages, and any page asked fo
 """
 
 import functools
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template import defaultfilters
+from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, translation
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
-from .models import Verdict
+from .models import Pledge
 from .partial_dates import local_partial
 from .scripts import convert
 
@@ -92,9 +91,13 @@ def original_html(text, lang="zh", request=None):
     return Markup(f'<span lang="{escape(result.lang)}">{escape(result.text)}</span>')
 
 
-def short_name(org, request=None):
-    """An organization's name as lists show it: English on English pages, else the original."""
-    if translation.get_language() == "en":
+def short_name(org, request=None, english=None):
+    """An organization's name as lists show it: English on English pages, else the original.
+
+    ``english``: whether the page is in English, when the caller knows it already (a list of
+    names looks the language up once).
+    """
+    if translation.get_language() == "en" if english is None else english:
         return org.name_en or org.name
     return original_html(org.name, "zh", request)
 
@@ -134,11 +137,8 @@ def org_name(context, org):
 @pass_context
 def pledgers(context, pledges, links=False, empty="—"):
     """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
-    request = context.get("request")
-    if translation.get_language() == "en":
-        names = [escape(pledge.organization.name_en or pledge.organization.name) for pledge in pledges]
-    else:
-        names = [original_html(pledge.organization.name, "zh", request) for pledge in pledges]
+    request, english = context.get("request"), translation.get_language() == "en"
+    names = [escape(short_name(pledge.organization, request, english)) for pledge in pledges]
     if not names:
         return escape(empty)
     if links:
@@ -199,19 +199,11 @@ def meeting_date(context, meeting):
     return Markup("".join(parts))
 
 
-@functools.lru_cache(maxsize=16)
-def _status_labels(language):
-    """The status labels and "not pledged" in one interface language, translated once per process."""
-    with translation.override(language):
-        labels = {value: str(label) for value, label in Verdict.choices}
-        labels[None] = translation.gettext("not pledged")
-    return labels
-
-
 def pledge_cells(organization, cells):
     """The <td>s of one company's row of the pledge matrix: its status for each point, or "not pledged"."""
-    labels = _status_labels(translation.get_language())
-    not_pledged = f'<td><span class="status status--none">{escape(labels[None])}</span></td>'
+    labels = _choice_labels(Pledge, "status", translation.get_language())
+    none = escape(translation.gettext("not pledged"))  # outside the f-string, where xgettext finds it
+    not_pledged = f'<td><span class="status status--none">{none}</span></td>'
     anchor = escape(organization.slug)
     return Markup(
         "".join(
@@ -227,22 +219,8 @@ def pledge_cells(organization, cells):
 
 @pass_context
 def querystring(context, **changes):
-    """The page's query string with ``changes`` made ("?a=1&page=2"); a value of None removes a key.
-
-    As Django's ``{% querystring %}`` tag: "" when the page had no query and still has none.
-    """
-    query = context["request"].GET
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        elif isinstance(value, Iterable) and not isinstance(value, str):
-            params.setlist(key, value)
-        else:
-            params[key] = value
-    if not params and not query:
-        return ""
-    return f"?{params.urlencode()}"
+    """The page's query string with ``changes`` made; a value of None removes a key (Django's tag)."""
+    return defaulttags.querystring(None, context["request"].GET, **changes)
 
 
 @functools.lru_cache(maxsize=1)
@@ -295,7 +273,7 @@ def choice_label(instance, field_name):
 @receiver(setting_changed)
 def _forget_translations(setting, **kwargs):
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        for memo in (_translated, _choice_labels, _status_labels, _local_date, _languages):
+        for memo in (_translated, _choice_labels, _local_date, _languages):
             memo.cache_clear()
 
 
