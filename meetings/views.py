@@ -103,7 +103,7 @@ def meeting_detail(request, slug):
     participations = meeting.participations.all()
     companies = [p for p in participations if p.role == Participation.Role.PARTICIPANT]
     commitments = meeting.commitments.all()
-    _attach_pledges(meeting, commitments, participations)
+    _attach_pledges(commitments, {p.organization_id: p.organization for p in participations})
     context = {
         "meeting": meeting,
         "companies": companies,
@@ -113,17 +113,18 @@ def meeting_detail(request, slug):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def _attach_pledges(meeting, commitments, participations):
+def _attach_pledges(commitments, organizations=None):
     """Each commitment's pledges as ``commitment.pledged``: :class:`Cell` rows, by company name. One query.
 
     Read as plain rows, with one organization object per company rather than one per pledge:
     a meeting of 80 companies and 7 points has 560 pledges, and as model instances they
-    were most of the page's time.
+    were most of the page's time. ``organizations``: ``{id: organization}`` loaded already
+    (the meeting page's participants); the others are made from the pledge rows.
     """
     by_id = {commitment.pk: commitment for commitment in commitments}
-    organizations = {p.organization_id: p.organization for p in participations}
+    organizations = dict(organizations or {})
     rows = (
-        Pledge.objects.filter(commitment__meeting=meeting)
+        Pledge.objects.filter(commitment_id__in=by_id)
         .order_by("organization__name_en", "organization__name")
         .values_list(
             "commitment_id",
@@ -137,9 +138,11 @@ def _attach_pledges(meeting, commitments, participations):
     )
     for commitment in commitments:
         commitment.pledged = []
+    if not by_id:
+        return
     for commitment_id, status, organization_id, *names in rows:
         organization = organizations.get(organization_id)
-        if organization is None:  # a pledge by an organization with no recorded participation
+        if organization is None:  # not loaded already (on the meeting page: no recorded participation)
             slug, name, name_en, kind = names
             organization = Organization(id=organization_id, slug=slug, name=name, name_en=name_en, kind=kind)
             organizations[organization_id] = organization
@@ -250,23 +253,21 @@ def organization_detail(request, slug):
 
 
 def _commitments(request):
-    commitments = Commitment.objects.published().select_related("meeting").newest_first()
+    commitments = (
+        Commitment.objects.published()
+        .select_related("meeting")
+        # The long texts the list does not show.
+        .defer("body", "body_en", "meeting__summary", "meeting__summary_en")
+        .newest_first()
+    )
     return CommitmentFilter(request.GET, queryset=commitments, request=request)
 
 
 def commitment_list(request):
     filterset = _commitments(request)
-    filterset.queryset = filterset.queryset.prefetch_related(
-        # Only what the list shows of each pledge: its organization's names and address.
-        Prefetch(
-            "pledges",
-            Pledge.objects.select_related("organization")
-            .only("commitment", "organization__slug", "organization__name", "organization__name_en")
-            # The default order (by commitment first) joined the commitments and meetings again.
-            .order_by("organization__name_en", "organization__name"),
-        )
-    )
     page = _filtered_page(request, filterset)
+    # Only what the list shows of each pledge (its organization's names and address), as rows.
+    _attach_pledges(page.object_list)
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
 
 
