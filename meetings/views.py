@@ -50,7 +50,20 @@ def home(request):
         .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .newest_first()[:5]
     )
-    evidence = Evidence.objects.current().public().select_related("source", "concerns__meeting")[:5]
+    evidence = (
+        Evidence.objects.current()
+        .public()
+        .select_related("concerns__meeting")
+        # What the list shows of each entry: its date, verdict, summary and address.
+        .only(
+            "observed_on",
+            "observed_on_precision",
+            "verdict",
+            "summary_en",
+            "concerns__number",
+            "concerns__meeting__slug",
+        )[:5]
+    )
     return render(request, "meetings/home.html", {"meetings": meetings, "evidence": evidence})
 
 
