@@ -211,6 +211,7 @@ def company_detail(request, slug):
     page = KnownCountPaginator(
         Meeting.objects.filter(pk__in=meeting_ids)
         .select_related("organizer")
+        .defer("summary", "summary_en", "organizer__notes")
         # None where it pledged without a recorded participation.
         .annotate(named_in_source=Subquery(took_part.order_by().values("named_in_source")[:1]))
         .newest_first(),
@@ -219,19 +220,21 @@ def company_detail(request, slug):
     ).get_page(request.GET.get("page"))
     meetings = list(page.object_list)
     shown_ids = [meeting.pk for meeting in meetings]
-    today = timezone.localdate()
-    overdue_items = ActionItem.objects.overdue(today).filter(commitment=OuterRef("commitment"))
-    totals = pledges.aggregate(pledges=Count("pk"), overdue=Count("pk", filter=Q(Exists(overdue_items))))
+    overdue_items = ActionItem.objects.overdue(timezone.localdate())  # built once, used twice
+    totals = pledges.aggregate(
+        pledges=Count("pk"),
+        overdue=Count("pk", filter=Q(Exists(overdue_items.filter(commitment=OuterRef("commitment"))))),
+    )
     shown_pledges = list(
         pledges.filter(commitment__meeting_id__in=shown_ids)
         .select_related("commitment")
+        # The long texts the page does not show.
+        .defer("source_quote", "commitment__body", "commitment__body_en")
         .order_by("commitment__number")
     )
     overdue = {}
-    for item in (
-        ActionItem.objects.overdue(today)
-        .filter(commitment_id__in={p.commitment_id for p in shown_pledges})
-        .order_by("commitment_id", "position")
+    for item in overdue_items.filter(commitment_id__in={p.commitment_id for p in shown_pledges}).order_by(
+        "commitment_id", "position"
     ):
         overdue.setdefault(item.commitment_id, []).append(item)
     by_meeting, meeting_by_id = {}, {meeting.pk: meeting for meeting in meetings}
