@@ -97,16 +97,25 @@ def meeting_detail(request, slug):
         .select_related("organizer")
         .prefetch_related(
             "industries",
+            # Only the columns the page shows: each column selected costs time to compile and load.
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("organization__parent").order_by(
-                    "role", "organization__name_en", "organization__name"
-                ),
+                queryset=Participation.objects.select_related("organization__parent")
+                .only(
+                    "meeting",
+                    "role",
+                    "named_in_source",
+                    *(f"organization__{name}" for name in ("slug", "name", "name_en", "kind", "parent")),
+                    "organization__parent__name",
+                )
+                .order_by("role", "organization__name_en", "organization__name"),
             ),
             # In their own order: the default orders join the meeting again, for one meeting.
             Prefetch(
                 "attendances",
-                queryset=Attendance.objects.select_related("person", "organization").order_by("pk"),
+                queryset=Attendance.objects.select_related("person")
+                .only("meeting", "role", "title", "title_en", "person__name", "person__name_en")
+                .order_by("pk"),
             ),
             Prefetch("commitments", queryset=Commitment.objects.order_by("number")),
             Prefetch("source_links", queryset=MeetingSource.objects.select_related("source")),
