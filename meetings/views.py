@@ -302,19 +302,30 @@ def commitment_detail(request, meeting_slug, number):
         meeting__slug=meeting_slug,
         number=number,
     )
-    pledges = commitment.pledges.select_related("organization").order_by("organization__name_en")
+    pledges = list(commitment.pledges.select_related("organization").order_by("organization__name_en"))
     siblings = commitment.meeting.commitments.only("number", "heading", "meeting_id").order_by("number")
     tracking = Tracking([commitment.pk])
+    items = tracking.items(commitment.pk)
+    timeline = tracking.timeline(commitment.pk)
+    # Each entry's pledge (with its company) and action item are among those loaded already:
+    # read from the database, each entry would cost a query.
+    pledge_by_id = {pledge.pk: pledge for pledge in pledges}
+    item_by_id = {state.item.pk: state.item for state in items}
+    for entry in timeline:
+        if entry.pledge_id in pledge_by_id:
+            entry.pledge = pledge_by_id[entry.pledge_id]
+        if entry.action_item_id in item_by_id:
+            entry.action_item = item_by_id[entry.action_item_id]
     context = {
         "commitment": commitment,
         "meeting": commitment.meeting,
         "pledges": pledges,
         "siblings": siblings,
-        "items": tracking.items(commitment.pk),
-        "timeline": tracking.timeline(commitment.pk),
+        "items": items,
+        "timeline": timeline,
         # By the reviewing meetings, as the default order has them after this point's own meeting.
         "reviews": commitment.reviews.filter(meeting__status=PUBLISHED)
-        .select_related("meeting", "successor")
+        .select_related("meeting", "successor__meeting")
         .order_by("-meeting__held_on", "-meeting__reported_on", "meeting__title"),
     }
     return render(request, "meetings/commitment_detail.html", context)

@@ -6,7 +6,16 @@ companies and pledges added: the counts must not change.
 
 import pytest
 
-from tests.factories import make_attendance, make_meeting_with_pledges, make_person
+from meetings.models import CommitmentReview
+from tests.factories import (
+    make_action_item,
+    make_attendance,
+    make_commitment,
+    make_evidence,
+    make_meeting,
+    make_meeting_with_pledges,
+    make_person,
+)
 
 PAGES = {
     # url: queries (each list page: the matching rows' ids, which give the count, the page's
@@ -50,6 +59,21 @@ def _more_data(founding_record):
         for point in points:
             chalco.pledges.create(commitment=point)
         make_attendance(meeting, make_person())
+    # Point 1: evidence on each of its pledges and on two action items, and reviews by later
+    # meetings that amended it: each is shown with its company, item or successor.
+    point = founding_record.commitments.get(number=1)
+    for pledge in point.pledges.all():
+        make_evidence(pledge=pledge)
+    for _ in range(2):
+        make_evidence(action_item=make_action_item(point))
+    for _ in range(2):
+        later = make_meeting(status=founding_record.status)
+        CommitmentReview.objects.create(
+            meeting=later,
+            commitment=point,
+            outcome=CommitmentReview.Outcome.AMENDED,
+            successor=make_commitment(later, number=7),
+        )
 
 
 @pytest.mark.parametrize(("url", "queries"), PAGES.items())
