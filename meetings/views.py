@@ -47,6 +47,7 @@ def home(request):
     meetings = (
         Meeting.objects.published()
         .select_related("organizer")
+        .only("place_en", "organizer__name", *Meeting.LISTED)
         .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .newest_first()[:5]
     )
@@ -220,7 +221,7 @@ def company_detail(request, slug):
     page = KnownCountPaginator(
         Meeting.objects.filter(pk__in=meeting_ids)
         .select_related("organizer")
-        .defer("summary", "summary_en", "organizer__notes")
+        .only("organizer__name", *Meeting.LISTED)
         # None where it pledged without a recorded participation.
         .annotate(named_in_source=Subquery(took_part.order_by().values("named_in_source")[:1]))
         .newest_first(),
@@ -268,9 +269,13 @@ def organization_detail(request, slug):
         return redirect(organization)
     context = {
         "organization": organization,
-        "convened": organization.meetings_convened.published().newest_first(),
+        # The related managers set each row's organization, so it is read too.
+        "convened": organization.meetings_convened.published()
+        .only("organizer", *Meeting.LISTED)
+        .newest_first(),
         "participations": organization.participations.filter(meeting__status=PUBLISHED)
         .select_related("meeting")
+        .only("role", "organization", "meeting", *(f"meeting__{name}" for name in Meeting.LISTED))
         .order_by(*newest_first("meeting__")),
         "branches": organization.branches.public().order_by("name_en", "name"),
     }

@@ -6,7 +6,7 @@ companies and pledges added: the counts must not change.
 
 import pytest
 
-from meetings.models import CommitmentReview
+from meetings.models import CommitmentReview, Organization, Participation
 from tests.factories import (
     make_action_item,
     make_attendance,
@@ -34,6 +34,8 @@ PAGES = {
     # the company, its meetings' ids, a page of them, totals, the page's pledges, overdue items
     "/companies/chalco/": 6,
     "/organizations/cnia/": 4,
+    # a government body taking part (in more meetings, with the added data)
+    "/organizations/mofcom-bureau-of-industrial-security-import-and-export-control/": 4,
     "/commitments/": 6,
     "/commitments/?company=chalco": 7,
     # A search whose page holds rows matching in a heading, then rows matching elsewhere:
@@ -50,12 +52,14 @@ PAGES = {
 def _more_data(founding_record):
     """Four more meetings, each with six companies pledging six points, one of them Chalco."""
     chalco = founding_record.participations.get(organization__slug="chalco").organization
+    bureau = Organization.objects.get(slug="mofcom-bureau-of-industrial-security-import-and-export-control")
     for _ in range(4):
         meeting, _firms, points = make_meeting_with_pledges(
             companies=6, commitments=6, organizer=founding_record.organizer
         )
         meeting.industries.set(founding_record.industries.all())
         meeting.participations.create(organization=chalco)
+        meeting.participations.create(organization=bureau, role=Participation.Role.GOVERNMENT)
         for point in points:
             chalco.pledges.create(commitment=point)
         make_attendance(meeting, make_person())

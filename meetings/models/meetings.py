@@ -127,6 +127,20 @@ class Meeting(models.Model):
 
     history = HistoricalRecords()
 
+    # What a line of a list of meetings shows (its title and address, its date as the sources
+    # give it): for ``.only()``, as every column a query reads costs time to compile and load.
+    LISTED = (
+        "slug",
+        "title",
+        "title_en",
+        "language",
+        "held_on",
+        "held_on_precision",
+        "date_as_reported",
+        "date_as_reported_en",
+        "reported_on",
+    )
+
     class Meta:
         ordering = ["-held_on", "-reported_on", "title"]
         constraints = [
