@@ -69,7 +69,12 @@ def home(request):
 
 
 def _meetings(request):
-    meetings = Meeting.objects.published().select_related("organizer").prefetch_related("industries")
+    meetings = (
+        Meeting.objects.published()
+        .select_related("organizer")
+        .only("place_en", "organizer__name", "organizer__name_en", *Meeting.LISTED)
+        .prefetch_related("industries")
+    )
     return MeetingFilter(request.GET, queryset=meetings.newest_first(), request=request)
 
 
@@ -188,7 +193,15 @@ def _pledge_matrix(companies, commitments):
 
 
 def _companies(request):
-    companies = Organization.objects.companies().public().order_by("name_en", "name")
+    companies = (
+        Organization.objects.companies()
+        .public()
+        .only(
+            *("slug", "name", "name_en", "kind", "province"),
+            *("published_meeting_count", "published_pledge_count"),
+        )
+        .order_by("name_en", "name")
+    )
     return CompanyFilter(request.GET, queryset=companies, request=request)
 
 
@@ -286,8 +299,12 @@ def _commitments(request):
     commitments = (
         Commitment.objects.published()
         .select_related("meeting")
-        # The long texts the list does not show.
-        .defer("body", "body_en", "meeting__summary", "meeting__summary_en")
+        .only(
+            "number",
+            "heading",
+            "heading_en",
+            *(f"meeting__{name}" for name in ("slug", "title", "title_en", "language")),
+        )
         .newest_first()
     )
     return CommitmentFilter(request.GET, queryset=commitments, request=request)
