@@ -37,9 +37,14 @@ SCHEMAS = Path(__file__).resolve().parent / "schemas"
 COMPANY_MEETINGS_PER_PAGE = 10
 
 
-def _filtered_page(request, filterset):
-    """The requested page of a filtered list; an invalid filter gives an empty list, not an error."""
+def _filtered_page(request, filterset, columns):
+    """The requested page of a filtered list; an invalid filter gives an empty list, not an error.
+
+    The rows are read with only ``columns``, those the list shows: each column read costs time
+    to compile and load. (The downloads use the same filters and read every column.)
+    """
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    queryset = queryset.only(*columns)
     return ListPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -69,18 +74,15 @@ def home(request):
 
 
 def _meetings(request):
-    meetings = (
-        Meeting.objects.published()
-        .select_related("organizer")
-        .only("place_en", "organizer__name", "organizer__name_en", *Meeting.LISTED)
-        .prefetch_related("industries")
-    )
+    meetings = Meeting.objects.published().select_related("organizer").prefetch_related("industries")
     return MeetingFilter(request.GET, queryset=meetings.newest_first(), request=request)
 
 
 def meeting_list(request):
     filterset = _meetings(request)
-    page = _filtered_page(request, filterset)
+    page = _filtered_page(
+        request, filterset, ("place_en", "organizer__name", "organizer__name_en", *Meeting.LISTED)
+    )
     # Counted after paging, for the page's meetings only (a column of the list query would
     # be computed for every row that OFFSET skips).
     counts = commitment_counts([meeting.pk for meeting in page.object_list])
@@ -193,15 +195,7 @@ def _pledge_matrix(companies, commitments):
 
 
 def _companies(request):
-    companies = (
-        Organization.objects.companies()
-        .public()
-        .only(
-            *("slug", "name", "name_en", "kind", "province"),
-            *("published_meeting_count", "published_pledge_count"),
-        )
-        .order_by("name_en", "name")
-    )
+    companies = Organization.objects.companies().public().order_by("name_en", "name")
     return CompanyFilter(request.GET, queryset=companies, request=request)
 
 
@@ -209,7 +203,11 @@ def company_list(request):
     filterset = _companies(request)
     # Each company's counts are stored on it (published_meeting_count, published_pledge_count,
     # kept by meetings.public): read with the page's rows, no query of their own.
-    page = _filtered_page(request, filterset)
+    page = _filtered_page(
+        request,
+        filterset,
+        ("slug", "name", "name_en", "kind", "province", "published_meeting_count", "published_pledge_count"),
+    )
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
 
@@ -296,23 +294,14 @@ def organization_detail(request, slug):
 
 
 def _commitments(request):
-    commitments = (
-        Commitment.objects.published()
-        .select_related("meeting")
-        .only(
-            "number",
-            "heading",
-            "heading_en",
-            *(f"meeting__{name}" for name in ("slug", "title", "title_en", "language")),
-        )
-        .newest_first()
-    )
+    commitments = Commitment.objects.published().select_related("meeting").newest_first()
     return CommitmentFilter(request.GET, queryset=commitments, request=request)
 
 
 def commitment_list(request):
     filterset = _commitments(request)
-    page = _filtered_page(request, filterset)
+    meeting_columns = (f"meeting__{name}" for name in ("slug", "title", "title_en", "language"))
+    page = _filtered_page(request, filterset, ("number", "heading", "heading_en", *meeting_columns))
     # Only what the list shows of each pledge (its organization's names and address), as rows.
     _attach_pledges(page.object_list)
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
