@@ -115,7 +115,7 @@ def test_each_page_of_a_ranked_search_is_its_slice_of_the_whole_ranked_list(
         rows = [c.meeting.slug for c in page.object_list]
         assert rows == expected[(number - 1) * page_size : number * page_size]
         # Pledges are loaded for the whole page, both groups.
-        assert all(hasattr(c, "_prefetched_objects_cache") for c in page.object_list)
+        assert all(hasattr(c, "pledged") for c in page.object_list)
         listed += rows
         if not page.has_next():
             break
