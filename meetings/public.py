@@ -263,10 +263,10 @@ def _lock(ids):
     A write in another transaction that concerns one of them then waits for this one to
     commit, and its refresh, a statement begun after that, sees this one's rows: without the
     lock, two pledges by one company saved at once could leave its count one short (each
-    counting from before the other). Rows are locked in id order, in one statement per ``CHUNK`` ids. Only in
-    a transaction, and only where the database has row locks (PostgreSQL): SQLite runs one
-    writing transaction at a time, and each statement outside a transaction sees every
-    write committed before it.
+    counting from before the other). Rows are locked in id order, ``CHUNK`` ids a statement.
+    Only in a transaction, and only where the database has row locks (PostgreSQL): SQLite
+    runs one writing transaction at a time, and each statement outside a transaction sees
+    every write committed before it.
     """
     connection = connections[router.db_for_write(Organization)]
     if ids and connection.in_atomic_block and connection.features.has_select_for_update:

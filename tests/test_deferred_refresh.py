@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from meetings import public
 from meetings.importing import ImportFailed, import_files, read_import_file
 from meetings.importing.writer import MeetingWriter
-from meetings.models import Meeting, Organization, OrganizationIndustry, Participation
+from meetings.models import Meeting, Organization, OrganizationIndustry, Participation, Pledge
 from meetings.public import deferred, refresh_all
-from tests.factories import make_meeting, make_organization
+from tests.factories import make_commitment, make_company, make_meeting, make_organization
 from tests.test_export_meetings import empty_the_database, export
 from tests.test_import_meetings import FOUNDING_FILE, edited, write
 
@@ -159,3 +159,41 @@ def test_a_failing_file_leaves_every_derived_value_as_it_was(exported, tmp_path)
 
     assert derived() == before
     assert refresh_all() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("other_writes", ["inside the block", "after it, before the commit"])
+def test_on_postgresql_a_pledge_saved_at_once_by_another_transaction_is_counted(other_writes):
+    """The refresh at the end of the block locks the rows as a refresh after each write does."""
+    import threading
+    import time
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time")
+    meeting = make_meeting()
+    firm = make_company(slug="test-only-firm")
+    Participation.objects.create(meeting=meeting, organization=firm)
+    first, second = make_commitment(meeting), make_commitment(meeting)
+
+    def pledge_the_second():
+        try:
+            with transaction.atomic():
+                Pledge.objects.create(organization=firm, commitment=second)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=pledge_the_second)
+    with transaction.atomic():
+        with deferred():
+            Pledge.objects.create(organization=firm, commitment=first)
+            if other_writes == "inside the block":
+                other.start()
+                other.join(30)  # nothing is locked yet: it commits, counting its own pledge
+                assert not other.is_alive()
+        if other_writes != "inside the block":
+            other.start()
+            time.sleep(1)
+            assert other.is_alive()  # waiting for the company's row, locked by the refresh
+    other.join(30)
+    firm.refresh_from_db()
+    assert (firm.published_meeting_count, firm.published_pledge_count) == (1, 2)
