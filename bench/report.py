@@ -83,3 +83,30 @@ def format_report(rows, *, title, facts, notes=()):
     if notes:
         parts.append("\n".join(notes) + "\n")
     return "\n".join(parts)
+
+
+def format_imports(results, commands):
+    """The "Importing meetings" section: seconds per meeting at each size, and the ratio to the first.
+
+    ``results``: dicts with ``meetings``, ``seconds`` and ``per_meeting``, smallest size first;
+    ``commands``: the command lines that reproduce them. A ratio near 1 means the import
+    scales linearly.
+    """
+    lines = [
+        "## Importing meetings\n",
+        "The first meetings of the data set exported with `export_meetings --limit`, then imported "
+        "into a fresh, migrated PostgreSQL database, in a process of its own (`bench/imports.py`): "
+        "the time of `import_meetings` alone (one transaction for all the files). `ratio` is the "
+        "seconds per meeting over those of the first row: 1.00 is linear.\n",
+        "| meetings | seconds | s per meeting | ratio |",
+        "|--:|--:|--:|--:|",
+    ]
+    base = results[0]["per_meeting"] if results else None
+    for r in results:
+        lines.append(
+            f"| {r['meetings']:,} | {r['seconds']:,.1f} | {r['per_meeting']:.3f} | "
+            f"{r['per_meeting'] / base:.2f} |"
+        )
+    lines.append("\nCommands:\n")
+    lines += [f"    {command}" for command in commands]
+    return "\n".join(lines) + "\n"

@@ -15,8 +15,9 @@ Environment: ``BENCH_SCALE`` (tiny, small, medium, large; default large), ``BENC
 (seconds of wrk per page type and mode; default 30), ``BENCH_URLS`` (URLs per page type;
 default 300), ``BENCH_SEED`` (default 1), ``BENCH_REDIS_DB`` (default 13), ``BENCH_MODES``
 (default "uncached,warm"), ``BENCH_EXPORTS`` (0 skips measuring the exports of the whole data
-set), ``BENCH_WARMUP`` (seconds at most to request every URL of a page type before the warm
-mode; default 180).
+set), ``BENCH_IMPORTS`` (0 skips measuring imports: the first 100 and 1,000 meetings
+exported and imported into fresh databases, ``bench/imports.py``), ``BENCH_WARMUP`` (seconds
+at most to request every URL of a page type before the warm mode; default 180).
 ``python -m bench.run --prepare-only`` only makes the database.
 """
 
@@ -67,6 +68,7 @@ class Config:
     modes: tuple
     exports: bool = True
     warmup: int = 180
+    imports: bool = True
 
     @classmethod
     def from_environment(cls, environ=os.environ):
@@ -84,6 +86,7 @@ class Config:
             urls=_whole(environ, "BENCH_URLS", 300, minimum=1),
             redis_db=_whole(environ, "BENCH_REDIS_DB", 13),
             exports=environ.get("BENCH_EXPORTS", "1") != "0",
+            imports=environ.get("BENCH_IMPORTS", "1") != "0",
             # "Warm" means every URL of the list is in the cache: long enough to request them all.
             warmup=_whole(environ, "BENCH_WARMUP", 180, minimum=1),
             modes=modes,
@@ -410,6 +413,20 @@ def run(config, work, prepare_only=False):
             )
         phases["exports"] = time.monotonic() - mark
 
+    import_results = []
+    if config.imports:
+        from .database import database_url
+        from .imports import measure_all as measure_imports
+
+        mark = time.monotonic()
+        say("Imports of the first meetings into empty databases, each in a process of its own …")
+        import_results = measure_imports(
+            {**os.environ, "PYTHONPATH": str(BASE_DIR)},
+            prefix=database_url(config.scale).rsplit("/", 1)[1],
+            report=say,
+        )
+        phases["imports"] = time.monotonic() - mark
+
     from .admin import measure_admin
 
     mark = time.monotonic()
@@ -466,6 +483,11 @@ def run(config, work, prepare_only=False):
             "(`bench/exports.py`); peak RSS is the process's maximum resident memory, with its size "
             "after start-up in brackets.\n\n" + format_exports(export_results) + "\n"
         )
+    if import_results:
+        from .imports import commands
+        from .report import format_imports
+
+        report += "\n" + format_imports(import_results, commands([r["size"] for r in import_results]))
     from .admin import LIMIT_MS, REPEATS
     from .admin import format_table as format_admin
 

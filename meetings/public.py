@@ -22,11 +22,16 @@ What can change them, and whom it concerns:
 - an organization's parent changed: the old and the new parent.
 
 Each is refreshed in the same transaction as the write, by the signal receivers below,
-for the organizations concerned only. Bulk writes that send no signals (the synthetic data
-generator) call ``refresh_all()`` when they finish.
+for the organizations concerned only, with their rows locked (``_lock``). Inside
+``deferred()`` (an import) the receivers only note whom a write concerns and what to
+refresh; each refresh then runs once, for all of them, when the block ends, still inside
+its transaction. Bulk writes that send no signals (the synthetic data generator) call
+``refresh_all()`` when they finish.
 """
 
-from django.db import connections, router
+from contextlib import contextmanager
+
+from django.db import connections, router, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
@@ -154,20 +159,121 @@ def refresh_all():
     return refresh_public() + refresh_counts() + refresh_industries()
 
 
+CHUNK = 500  # ids per statement: SQLite takes at most 999 bound parameters before 3.32
+
+
+def _chunks(ids):
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+class _Pending:
+    """What the writes inside ``deferred()`` concern: the organizations and their refreshes."""
+
+    def __init__(self):
+        self.depth = 0
+        self.public = set()  # is_public only
+        self.convenes = set()  # is_public and convenes
+        self.counts = {field: set() for field in COUNTS}
+        self.industries = set()
+
+    def add(self, public, convenes, counts, industries):
+        self.public |= public
+        self.convenes |= convenes
+        for field, ids in counts.items():
+            self.counts[field] |= ids
+        self.industries |= industries
+
+
+def _connection():
+    return connections[router.db_for_write(Organization)]
+
+
+@contextmanager
+def deferred():
+    """A transaction in which the derived values are refreshed once, at the end, not on every write.
+
+    Inside it the signal receivers only collect the organizations each write concerns; when
+    the block ends without an exception, each refresh runs once for all of them (``CHUNK``
+    ids a statement), with their rows locked, before the transaction commits. The values are
+    the same as those the receivers would have set write by write: each refresh sets them
+    from their rules and the data as it is, for every organization a write concerned. A
+    block that raises refreshes nothing, and its transaction rolls back. Blocks nest: only
+    the outermost refreshes. The state belongs to the database connection, which is the
+    thread's own.
+    """
+    connection = _connection()
+    pending = getattr(connection, "_public_deferred", None)
+    if pending is None:
+        pending = connection._public_deferred = _Pending()
+    pending.depth += 1
+    try:
+        with transaction.atomic(using=connection.alias):
+            yield
+            if pending.depth == 1:
+                _flush(pending)
+    finally:
+        pending.depth -= 1
+        if not pending.depth:
+            del connection._public_deferred
+
+
+def _flush(pending):
+    counted = {field: ids for field, ids in pending.counts.items() if ids}
+    _lock(pending.public | pending.convenes | set().union(*counted.values()) | pending.industries)
+    for chunk in _chunks(pending.convenes):
+        refresh_public(chunk)
+    for chunk in _chunks(pending.public - pending.convenes):
+        refresh_public(chunk, convenes=False)
+    for field, ids in counted.items():
+        for chunk in _chunks(ids):
+            refresh_counts(chunk, counts=[field])
+    for chunk in _chunks(pending.industries):
+        refresh_industries(chunk)
+
+
+def _refresh(*, public=(), convenes=(), counts=None, industries=()):
+    """Refresh what a write changed, for the organizations it concerns; inside ``deferred()``, note it.
+
+    ``public``: ``is_public``; ``convenes``: ``is_public`` and ``convenes``; ``counts``:
+    ``{count field: ids}``; ``industries``: the ``OrganizationIndustry`` rows.
+    """
+    public, convenes, industries = set(public) - {None}, set(convenes) - {None}, set(industries) - {None}
+    counts = {field: set(ids) - {None} for field, ids in (counts or {}).items()}
+    pending = getattr(_connection(), "_public_deferred", None)
+    if pending is not None:
+        pending.add(public, convenes, counts, industries)
+        return
+    _lock(public | convenes | set().union(*counts.values()) | industries)
+    if convenes:
+        refresh_public(convenes)
+    if public - convenes:
+        refresh_public(public - convenes, convenes=False)
+    for field, ids in counts.items():
+        if ids:
+            refresh_counts(ids, counts=[field])
+    if industries:
+        refresh_industries(industries)
+
+
 def _lock(ids):
     """Lock the rows of the organizations about to be refreshed until the transaction ends.
 
     A write in another transaction that concerns one of them then waits for this one to
     commit, and its refresh, a statement begun after that, sees this one's rows: without the
     lock, two pledges by one company saved at once could leave its count one short (each
-    counting from before the other). Rows are locked in id order, in one statement. Only in
-    a transaction, and only where the database has row locks (PostgreSQL): SQLite runs one
-    writing transaction at a time, and each statement outside a transaction sees every
-    write committed before it.
+    counting from before the other). Rows are locked in id order, ``CHUNK`` ids a statement.
+    Only in a transaction, and only where the database has row locks (PostgreSQL): SQLite
+    runs one writing transaction at a time, and each statement outside a transaction sees
+    every write committed before it.
     """
     connection = connections[router.db_for_write(Organization)]
     if ids and connection.in_atomic_block and connection.features.has_select_for_update:
-        list(Organization.objects.filter(pk__in=ids).order_by("pk").select_for_update().values_list("pk"))
+        for chunk in _chunks(ids):
+            list(
+                Organization.objects.filter(pk__in=chunk).order_by("pk").select_for_update().values_list("pk")
+            )
 
 
 def _with_parents(ids):
@@ -194,11 +300,7 @@ def _participation_changed(sender, instance, raw=False, **kwargs):
     if kwargs.get("created") is False and before == (instance.meeting_id, instance.organization_id):
         return  # its role or quote changed: nothing derived from it
     ids = {instance.organization_id, before[1] if before else None} - {None}
-    with_parents = _with_parents(ids)
-    _lock(with_parents)
-    refresh_public(with_parents, convenes=False)
-    refresh_counts(ids, counts=["published_meeting_count"])
-    refresh_industries(ids)
+    _refresh(public=_with_parents(ids), counts={"published_meeting_count": ids}, industries=ids)
 
 
 def _pledge_before_save(sender, instance, raw=False, **kwargs):
@@ -212,8 +314,7 @@ def _pledge_changed(sender, instance, raw=False, **kwargs):
     if kwargs.get("created") is False and before == (instance.commitment_id, instance.organization_id):
         return  # its basis, quote or status changed
     ids = {instance.organization_id, before[1] if before else None} - {None}
-    _lock(ids)
-    refresh_counts(ids, counts=["published_pledge_count"])
+    _refresh(counts={"published_pledge_count": ids})
 
 
 def _pledgers(commitments):
@@ -233,9 +334,7 @@ def _commitment_saved(sender, instance, raw=False, created=False, **kwargs):
     before = getattr(instance, "_stored_before", None)
     if raw or created or before == (instance.meeting_id,):
         return
-    pledgers = _pledgers([instance.pk])
-    _lock(pledgers)
-    refresh_counts(pledgers, counts=["published_pledge_count"])
+    _refresh(counts={"published_pledge_count": _pledgers([instance.pk])})
 
 
 def _commitment_before_delete(sender, instance, **kwargs):
@@ -244,9 +343,7 @@ def _commitment_before_delete(sender, instance, **kwargs):
 
 
 def _commitment_deleted(sender, instance, **kwargs):
-    pledgers = getattr(instance, "_pledgers", set())
-    _lock(pledgers)
-    refresh_counts(pledgers, counts=["published_pledge_count"])
+    _refresh(counts={"published_pledge_count": getattr(instance, "_pledgers", set())})
 
 
 def _meeting_before_save(sender, instance, raw=False, **kwargs):
@@ -265,12 +362,11 @@ def _meeting_changed(sender, instance, raw=False, **kwargs):
     status_changed = kwargs.get("created") is False and status_before != instance.status
     if status_changed:
         pledgers = _pledgers(Commitment.objects.filter(meeting_id=instance.pk).values("pk"))
-    _lock(concerned | pledgers)
-    refresh_public(concerned)
     if status_changed:
-        refresh_counts(taking_part, counts=["published_meeting_count"])
-        refresh_counts(pledgers, counts=["published_pledge_count"])
-        refresh_industries(taking_part)
+        counts = {"published_meeting_count": taking_part, "published_pledge_count": pledgers}
+        _refresh(convenes=concerned, counts=counts, industries=taking_part)
+    else:
+        _refresh(convenes=concerned)
 
 
 def _meeting_industries_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -291,8 +387,7 @@ def _meeting_industries_changed(sender, instance, action, reverse, pk_set, **kwa
         .values_list("organization_id", flat=True)
         .distinct()
     )
-    _lock(taking_part)
-    refresh_industries(taking_part)
+    _refresh(industries=taking_part)
 
 
 def _organization_before_save(sender, instance, raw=False, **kwargs):
@@ -307,9 +402,7 @@ def _organization_saved(sender, instance, raw=False, created=False, **kwargs):
     before = getattr(instance, "_parent_before", None)
     if raw or (not created and before == instance.parent_id):
         return
-    ids = {instance.pk, before, instance.parent_id} - {None}
-    _lock(ids)
-    refresh_public(ids, convenes=False)
+    _refresh(public={instance.pk, before, instance.parent_id})
 
 
 def connect_signals():

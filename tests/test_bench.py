@@ -1,5 +1,6 @@
 """The parts of `make bench` that need no server: the URL lists, the results table, the floor page."""
 
+import argparse
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -7,8 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.test.utils import modify_settings, override_settings
 
+from bench.imports import _sizes, commands, export_first, measure_all, time_import
 from bench.pages import PAGE_TYPES, build_urls
-from bench.report import Row, format_report, format_table, problems, ratios
+from bench.report import Row, format_imports, format_report, format_table, problems, ratios
+from bench.run import Config
+from tests.test_export_meetings import empty_the_database
 
 
 @pytest.fixture
@@ -155,3 +159,52 @@ def test_the_admin_pages_are_timed_signed_in(synthetic):
     table = format_admin(results)
     assert table.count("\n") == len(results) + 2
     assert "/admin/meetings/pledge/" in table
+
+
+def test_imports_are_measured_unless_bench_imports_is_0():
+    assert Config.from_environment({}).imports
+    assert Config.from_environment({"BENCH_IMPORTS": "1"}).imports
+    assert not Config.from_environment({"BENCH_IMPORTS": "0"}).imports
+    assert Config.from_environment({"BENCH_IMPORTS": "0"}).exports
+
+
+def test_the_import_table_gives_seconds_per_meeting_and_the_ratio_to_the_first_size():
+    results = [
+        {"size": 100, "meetings": 100, "seconds": 12.5, "per_meeting": 0.125},
+        {"size": 1000, "meetings": 1000, "seconds": 1500.0, "per_meeting": 1.5},
+    ]
+
+    text = format_imports(results, commands([100, 1000]))
+
+    assert text.startswith("## Importing meetings\n")
+    assert "| 100 | 12.5 | 0.125 | 1.00 |" in text
+    assert "| 1,000 | 1,500.0 | 1.500 | 12.00 |" in text
+    assert "    python manage.py export_meetings --limit 1000 --out DIR" in text
+    assert "import_meetings the first 100 files of DIR/*.yaml" in text
+    assert "import_meetings DIR/*.yaml" in text
+
+
+def test_import_sizes_are_a_list_of_whole_numbers_of_at_least_one():
+    assert _sizes("100,1000") == (100, 1000)
+    for bad in ("0,100", "ten", "100,", "-1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _sizes(bad)
+
+
+def test_sizes_larger_than_the_data_set_are_left_out(synthetic):
+    said = []
+
+    assert measure_all({}, "unused", sizes=(100, 1000), report=said.append) == []
+    assert said == ["    skipped: the data set has 12 meetings, too few to measure"]
+
+
+def test_an_import_is_timed_per_meeting(synthetic, tmp_path):
+    paths = export_first(3, tmp_path / "export")
+    assert len(paths) == 3
+    empty_the_database()
+
+    result = time_import(paths)
+
+    assert result["meetings"] == 3
+    assert result["seconds"] > 0
+    assert result["per_meeting"] == pytest.approx(result["seconds"] / 3)

@@ -70,19 +70,29 @@ class ExportResult:
         )
 
 
-def export_meetings(out, *, replace=False, progress=None, every=100):
+def export_meetings(out, *, replace=False, progress=None, every=100, limit=None, published=False):
     """Export the whole database into the directory ``out``; returns an ``ExportResult``.
 
     ``out`` must not exist, or be empty, or (with ``replace``) hold only an earlier export's
-    ``.yaml`` files, which are replaced. Raises ``ExportProblem``; then nothing is written.
+    ``.yaml`` files, which are replaced. ``published`` exports the published meetings only,
+    and ``limit`` the first ``limit`` meetings in the files' order; either leaves out the
+    files of records no meeting names, and what is exported still imports into an empty
+    database, since each meeting's file holds every shared record it refers to. Raises
+    ``ExportProblem``; then nothing is written.
     """
     started = time.monotonic()
+    if limit is not None and limit < 1:
+        raise ExportProblem([f"the number of meetings to export must be at least 1; got {limit}"])
     out = Path(out)
     _check_target(out, replace)
     problems = ambiguities()
     if problems:
         raise ExportProblem(problems)
     order = meeting_order()
+    if published:
+        order = published_order(order)
+    order = order[:limit]
+    whole = limit is None and not published
     width = max(4, len(str(len(order))))
     result = ExportResult(out.resolve())
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.resolve().parent))
@@ -113,7 +123,7 @@ def export_meetings(out, *, replace=False, progress=None, every=100):
                         f"exported {result.meetings:,}/{len(order):,} meetings "
                         f"({time.monotonic() - started:.1f} s)"
                     )
-        for k, document in enumerate(shared_documents(seen), start=1):
+        for k, document in enumerate(shared_documents(seen) if whole else (), start=1):
             suffix = "" if k == 1 else f"-{k}"
             _write(staging / f"{0:0{width}d}-shared-records{suffix}.yaml", document, result)
         _move_into_place(staging, out, replace)
@@ -250,6 +260,26 @@ def meeting_order():
             ]
         )
     return order
+
+
+def published_order(order):
+    """The published meetings of ``order``, in that order. Queries twice.
+
+    Raises ``ExportProblem`` when one of them reviews the points of a meeting that is not
+    published: its file could not be imported without that meeting's.
+    """
+    published = set(Meeting.objects.filter(status=Meeting.Status.PUBLISHED).values_list("pk", flat=True))
+    reviews = CommitmentReview.objects.filter(meeting__in=published).exclude(
+        commitment__meeting__in=published
+    )
+    stuck = sorted(reviews.values_list("meeting__slug", "commitment__meeting__slug").distinct())
+    if stuck:
+        raise ExportProblem(
+            f"{meeting} reviews the points of {reviewed}, which is not published; export every meeting, "
+            "or publish it first"
+            for meeting, reviewed in stuck
+        )
+    return [pk for pk in order if pk in published]
 
 
 # -- records no meeting names ------------------------------------------------------------------

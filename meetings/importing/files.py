@@ -4,9 +4,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-
 from ..models import Meeting
+from ..public import deferred
 from .reading import ImportProblem, read_import_file
 from .recorder import Rejected
 from .writer import MeetingWriter
@@ -77,7 +76,8 @@ def import_files(paths):
     """Check every file, then import them all in one transaction; all or nothing.
 
     Returns an ``ImportResult`` per file, or raises ``ImportFailed`` listing every
-    file that has a problem. A later file may refer to what an earlier one adds.
+    file that has a problem. A later file may refer to what an earlier one adds. The
+    organizations' derived values are refreshed once, for all the files (``deferred()``).
     """
     parsed, problems = [], []
     for path in paths:
@@ -87,7 +87,7 @@ def import_files(paths):
             problems.append(problem)
     if problems:
         raise ImportFailed(problems, total=len(paths))
-    with transaction.atomic():
+    with deferred():
         results = []
         for label, data in parsed:
             try:
@@ -100,14 +100,18 @@ def import_files(paths):
 
 
 def import_meeting(parsed, *, label):
-    """Write one checked ``ImportFile``; all or nothing. Returns an ``ImportResult``."""
+    """Write one checked ``ImportFile``; all or nothing. Returns an ``ImportResult``.
+
+    The organizations' derived values (``meetings.public``) are refreshed once, when the
+    file is written, or, inside another ``deferred()`` block, when that one ends.
+    """
     writer = MeetingWriter(parsed, label)
     # parse_import_text has run problems() already; a caller that built the file in code may not have.
     problems = parsed.problems() or writer.check()
     if problems:
         raise ImportProblem(label, problems)
     try:
-        with transaction.atomic():
+        with deferred():
             meeting = writer.write()
     except Rejected as rejected:
         raise ImportProblem(label, rejected.problems) from None

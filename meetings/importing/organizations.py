@@ -4,35 +4,54 @@ Organizations are shared by many meetings, so one matched in the database is nev
 overwritten: only its blanks are filled and the file's names added as aliases.
 """
 
-from django.db.models import Q
-
 from ..models import Organization, OrganizationAlias
 from .recorder import Rejected
 
 
+def _two_first(*querysets):
+    """The two lowest pks among the organization pks the querysets select, each in pk order.
+
+    Each is a simple query on one index (a slug, a top-level name, a name within a parent,
+    an alias), asking for its two lowest pks: one query across the aliases with OR and
+    DISTINCT took longer the more organizations there were.
+    """
+    pks = set()
+    for queryset in querysets:
+        pks.update(queryset[:2])
+    return sorted(pks)[:2]
+
+
+def _pks(**lookup):
+    return Organization.objects.filter(**lookup).values_list("pk", flat=True).order_by("pk")
+
+
+def _alias_owners(names):
+    aliases = OrganizationAlias.objects.filter(name__in=names)
+    return aliases.values_list("organization_id", flat=True).distinct().order_by("organization_id")
+
+
 def referenced_organizations(ref):
-    """Recorded organizations a reference (slug, top-level name or alias) can mean; at most two."""
-    return list(
-        Organization.objects.filter(Q(slug=ref) | Q(name=ref, parent__isnull=True) | Q(aliases__name=ref))
-        .distinct()
-        .order_by("pk")[:2]
-    )
+    """Recorded organizations a reference (slug, top-level name or alias) can mean; at most two, by pk."""
+    pks = _two_first(_pks(slug=ref), _pks(name=ref, parent__isnull=True), _alias_owners([ref]))
+    return list(Organization.objects.filter(pk__in=pks).order_by("pk")) if pks else []
 
 
 def matching_organizations(name, aliases=(), parent=None):
-    """Recorded organizations an imported one would be matched to, in the order tried; the rule's one home.
+    """Recorded organizations an imported one would be matched to, at most two, by pk; the rule's one home.
 
-    A branch name is unique only within its parent, and an alias across all.
+    Its own name (within its parent, for a branch), one of its aliases as a top-level name,
+    or any of those names as an alias. A branch name is unique only within its parent, and
+    an alias across all.
     """
-    own_name = Q(name=name, parent=parent) if parent else Q(name=name, parent__isnull=True)
+    own_name = _pks(name=name, parent=parent) if parent else _pks(name=name, parent__isnull=True)
     names = [*aliases] if parent else [name, *aliases]
-    return (
-        Organization.objects.filter(
-            own_name | Q(name__in=aliases, parent__isnull=True) | Q(aliases__name__in=names)
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    found = [own_name]
+    if aliases:
+        found.append(_pks(name__in=aliases, parent__isnull=True))
+    if names:
+        found.append(_alias_owners(names))
+    pks = _two_first(*found)
+    return Organization.objects.filter(pk__in=pks).order_by("pk") if pks else Organization.objects.none()
 
 
 class Organizations:
@@ -124,7 +143,8 @@ class Organizations:
                     ]
                 )
             values = {**org.model_dump(exclude={"aliases", "parent"}), "parent": parent}
-            return self._with_aliases(where, self.recorder.create(Organization, where, values), org.aliases)
+            created = self.recorder.create(Organization, where, values)
+            return self._with_aliases(where, created, org.aliases, known={created.name})
         instance = found[0]
         blanks = {}
         if org.name_en and not instance.name_en:
@@ -138,8 +158,10 @@ class Organizations:
         # The file's own name becomes an alias, so that other files can refer to it.
         return self._with_aliases(where, instance, names)
 
-    def _with_aliases(self, where, instance, aliases):
-        known = {instance.name, *instance.aliases.values_list("name", flat=True)}
+    def _with_aliases(self, where, instance, aliases, known=None):
+        """Add the names it does not have yet as aliases; ``known``: its names, when they are known."""
+        if known is None:
+            known = {instance.name, *instance.aliases.values_list("name", flat=True)}
         for alias in dict.fromkeys(aliases):
             if alias not in known:
                 self.recorder.create(

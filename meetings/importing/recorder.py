@@ -27,17 +27,36 @@ class Rejected(Exception):
         self.problems = problems
 
 
+def _key(model, lookup):
+    """A lookup as a set member: records as their model and pk."""
+    values = ((name, (type(v), v.pk) if hasattr(v, "_meta") else v) for name, v in lookup.items())
+    return model, tuple(sorted(values))
+
+
 class Recorder:
     """Creates and updates records; ``counts`` maps (verb, model name) to a number."""
 
     def __init__(self):
         self.counts = Counter()
+        self.new = set()  # (model, pk) of the records this recorder created
+        self.saved = set()  # _key() of the records save() created
 
     def save(self, model, where, lookup, values, item):
         """Create from ``lookup`` and ``values``, or update the fields that ``item`` (a part of
-        the file) sets explicitly and that differ."""
-        instance = model.objects.filter(**lookup).order_by("pk").first()
+        the file) sets explicitly and that differ.
+
+        A lookup by a record this recorder created (a new meeting's participants) is not
+        sent to the database: only this recorder can have saved the records that point to
+        it, and it remembers the lookups it created them from.
+        """
+        key = _key(model, lookup)
+        parents = [v for v in lookup.values() if hasattr(v, "_meta")]
+        if key not in self.saved and any((type(v), v.pk) in self.new for v in parents):
+            instance = None
+        else:
+            instance = model.objects.filter(**lookup).order_by("pk").first()
         if instance is None:
+            self.saved.add(key)
             return self.create(model, where, {**lookup, **values})
         given = {stored for name in item.model_fields_set for stored in _STORED_AS.get(name, (name,))}
         changed = {
@@ -50,6 +69,7 @@ class Recorder:
     def create(self, model, where, values):
         instance = model(**values)
         self.clean_and_save(instance, where)
+        self.new.add((model, instance.pk))
         # A new meeting-source link reads as "linked 1 source"; an update changes its quote.
         key = ("linked", "source") if model is MeetingSource else ("created", model._meta.model_name)
         self.counts[key] += 1
