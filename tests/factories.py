@@ -2,6 +2,9 @@
 
 import datetime
 import itertools
+import threading
+
+from django.db import connection, transaction
 
 from meetings.models import (
     ActionItem,
@@ -136,3 +139,16 @@ def make_evidence(**kwargs):
     if "source" not in kwargs:
         kwargs["source"] = make_source()
     return Evidence.objects.create(**kwargs)
+
+
+def pledge_in_another_transaction(organization, commitment):
+    """A thread (not started) that saves a pledge in a transaction and connection of its own."""
+
+    def pledge():
+        try:
+            with transaction.atomic():
+                Pledge.objects.create(organization=organization, commitment=commitment)
+        finally:
+            connection.close()
+
+    return threading.Thread(target=pledge)

@@ -17,7 +17,13 @@ from meetings.importing import ImportFailed, import_files, read_import_file
 from meetings.importing.writer import MeetingWriter
 from meetings.models import Meeting, Organization, OrganizationIndustry, Participation, Pledge
 from meetings.public import deferred, refresh_all
-from tests.factories import make_commitment, make_company, make_meeting, make_organization
+from tests.factories import (
+    make_commitment,
+    make_company,
+    make_meeting,
+    make_organization,
+    pledge_in_another_transaction,
+)
 from tests.test_export_meetings import empty_the_database, export
 from tests.test_import_meetings import FOUNDING_FILE, edited, write
 
@@ -165,7 +171,6 @@ def test_a_failing_file_leaves_every_derived_value_as_it_was(exported, tmp_path)
 @pytest.mark.parametrize("other_writes", ["inside the block", "after it, before the commit"])
 def test_on_postgresql_a_pledge_saved_at_once_by_another_transaction_is_counted(other_writes):
     """The refresh at the end of the block locks the rows as a refresh after each write does."""
-    import threading
     import time
 
     if connection.vendor != "postgresql":
@@ -175,14 +180,7 @@ def test_on_postgresql_a_pledge_saved_at_once_by_another_transaction_is_counted(
     Participation.objects.create(meeting=meeting, organization=firm)
     first, second = make_commitment(meeting), make_commitment(meeting)
 
-    def pledge_the_second():
-        try:
-            with transaction.atomic():
-                Pledge.objects.create(organization=firm, commitment=second)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=pledge_the_second)
+    other = pledge_in_another_transaction(firm, second)
     with transaction.atomic():
         with deferred():
             Pledge.objects.create(organization=firm, commitment=first)

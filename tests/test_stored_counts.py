@@ -27,6 +27,7 @@ from tests.factories import (
     make_meeting_with_pledges,
     make_participation,
     make_pledge,
+    pledge_in_another_transaction,
 )
 
 PUBLISHED, DRAFT = Meeting.Status.PUBLISHED, Meeting.Status.DRAFT
@@ -324,7 +325,6 @@ def test_a_failed_write_rolled_back_leaves_the_counts(founding_record):
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_two_pledges_saved_at_once_are_both_counted():
     """The second refresh waits for the first transaction and counts its pledge too."""
-    import threading
     import time
 
     from django.db import connection
@@ -336,16 +336,9 @@ def test_on_postgresql_two_pledges_saved_at_once_are_both_counted():
     make_participation(meeting, firm)
     first, second = make_commitment(meeting), make_commitment(meeting)
 
-    def pledge_the_second():
-        try:
-            with transaction.atomic():
-                Pledge.objects.create(organization=firm, commitment=second)
-        finally:
-            connection.close()
-
     with transaction.atomic():
         Pledge.objects.create(organization=firm, commitment=first)
-        other = threading.Thread(target=pledge_the_second)
+        other = pledge_in_another_transaction(firm, second)
         other.start()
         time.sleep(1)
         assert other.is_alive()  # waiting for the company's row
