@@ -32,15 +32,15 @@ def target_name(prefix, size):
     return f"{prefix}_import_{size}"
 
 
-def recreate_database(name, server=SERVER):
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def drop_database(name, server=SERVER):
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def recreate_database(name, server=SERVER):
+    drop_database(name, server)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def export_first(count, out):

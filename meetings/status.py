@@ -195,6 +195,8 @@ class Tracking:
                 by_item.setdefault(entry.action_item_id, []).append(entry)
         self.item_states = {}
         for item in items:
+            for entry in by_item.get(item.pk, []):
+                entry.action_item = item  # loaded here already: the timeline shows each entry's item
             state = item_state(
                 item, by_item.get(item.pk, []), series_meetings.get(item.series_id, []), self.today
             )

@@ -318,15 +318,12 @@ def commitment_detail(request, meeting_slug, number):
     tracking = Tracking([commitment.pk])
     items = tracking.items(commitment.pk)
     timeline = tracking.timeline(commitment.pk)
-    # Each entry's pledge (with its company) and action item are among those loaded already:
-    # read from the database, each entry would cost a query.
+    # Each entry's pledge, with its company, is among those loaded already (Tracking gives the
+    # entries on action items theirs): read from the database, each would cost a query.
     pledge_by_id = {pledge.pk: pledge for pledge in pledges}
-    item_by_id = {state.item.pk: state.item for state in items}
     for entry in timeline:
         if entry.pledge_id in pledge_by_id:
             entry.pledge = pledge_by_id[entry.pledge_id]
-        if entry.action_item_id in item_by_id:
-            entry.action_item = item_by_id[entry.action_item_id]
     context = {
         "commitment": commitment,
         "meeting": commitment.meeting,
