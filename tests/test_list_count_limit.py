@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.paging import CappedPaginator
 from tests.factories import make_commitment, make_company, make_meeting, make_pledge
@@ -129,3 +131,32 @@ def test_a_ranked_search_past_the_count_limit_stops_at_the_limit(client, ranked_
     assert last.context["page"].paginator.count_is_lower_bound
     assert [c.meeting.slug for c in last.context["page"].object_list] == ["s2014", "s2023", "s2021"]
     assert "More than 7 commitments match" in last.content.decode()
+
+
+def _id_queries(queries):
+    return [q["sql"] for q in queries if q["sql"].startswith('SELECT "meetings_commitment"."id" AS')]
+
+
+def test_a_ranked_search_reads_the_matching_ids_once_while_fewer_match_than_the_list_offers(
+    client, ranked_search, settings
+):
+    settings.PAGE_SIZE, settings.LIST_COUNT_LIMIT = 4, 11
+    with CaptureQueriesContext(connection) as context:
+        page = client.get("/commitments/", {"q": "標", "page": 2}).context["page"]
+    assert [c.meeting.slug for c in page.object_list] == ["s2014", "s2023", "s2021", "s2019"]
+    assert not page.paginator.count_is_lower_bound
+    # One query with each row's rank, not one per rank: each read every row of the table.
+    assert len(_id_queries(context.captured_queries)) == 1
+
+
+def test_past_the_limit_a_ranked_search_reads_the_title_matches_on_their_own(client, ranked_search, settings):
+    """The first rows in the list's order lack title matches further down: those are read too."""
+    settings.PAGE_SIZE, settings.LIST_COUNT_LIMIT = 3, 5
+    with CaptureQueriesContext(connection) as context:
+        pages = [client.get("/commitments/", {"q": "標", "page": n}).context["page"] for n in (1, 2)]
+    assert [[c.meeting.slug for c in page.object_list] for page in pages] == [
+        ["s2022", "s2020", "s2018"],
+        ["s2016", "s2014"],
+    ]
+    assert pages[1].paginator.count_is_lower_bound
+    assert len(_id_queries(context.captured_queries)) == 4  # two a page

@@ -23,9 +23,10 @@ PAGES = {
     # the companies' counts are stored on each company and come with the page's rows)
     "/": 2,
     "/meetings/": 7,
-    # A ranked search reads the ids group by group: those matching in a title, then the others
-    # (meetings/paging.py); the second query is left out only when the first fills the list.
-    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 11,
+    # A ranked search reads the matching ids with their ranks in one query while fewer rows
+    # match than the list offers, as here; past that, the rows matching in a title in a second
+    # (meetings/paging.py, tests/test_list_count_limit.py).
+    "/meetings/?company=chalco&organizer=cnia&industry=gallium&year=2023&q=g": 10,
     "/meetings/gallium-symposium-2023/": 7,
     # the form's industries, the ids, the page's rows
     "/companies/": 3,
@@ -39,8 +40,8 @@ PAGES = {
     "/commitments/": 6,
     "/commitments/?company=chalco": 7,
     # A search whose page holds rows matching in a heading, then rows matching elsewhere:
-    # the ids of each group, then the page's rows (meetings/paging.py).
-    "/commitments/?company=chalco&company=east-hope-group&q=x&industry=gallium": 9,
+    # the ids with their ranks, then the page's rows (meetings/paging.py).
+    "/commitments/?company=chalco&company=east-hope-group&q=x&industry=gallium": 8,
     "/commitments/gallium-symposium-2023/1/": 6,
     # Point 3 has a yearly item kept by a meeting series: one more query for its editions.
     "/commitments/gallium-symposium-2023/3/": 7,
