@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -28,6 +28,12 @@ from .scripts import script_variants
 # The annotation a ranked search sorts by first: 0 for a match in a rank field, else 1.
 # meetings.paging cuts a page of each group on its own.
 SEARCH_RANK = "search_rank"
+# The alias of the condition "matches in a rank field": meetings.paging reads the rows of rank 0
+# with it. Filtered on as it is, PostgreSQL estimates from the columns' statistics how many
+# rows match; filtered on as "search_rank = 0" it guessed 0.5 % of them, and read and sorted
+# every row where 14 % matched and walking the list's index stopped after the first 1,001
+# (110 ms instead of 24 ms on 100,000 commitments).
+SEARCH_FIRST = "search_first"
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -101,7 +107,11 @@ class SearchFilter(django_filters.CharFilter):
                     first |= Q(**{f"{field}__{lookups[variant]}": variant})
             rank = Case(When(first, then=Value(0)), default=Value(1))
             ordering = qs.query.order_by or qs.model._meta.ordering
-            qs = qs.annotate(**{SEARCH_RANK: rank}).order_by(SEARCH_RANK, *ordering)
+            qs = (
+                qs.alias(**{SEARCH_FIRST: ExpressionWrapper(first, output_field=BooleanField())})
+                .annotate(**{SEARCH_RANK: rank})
+                .order_by(SEARCH_RANK, *ordering)
+            )
         return qs
 
 

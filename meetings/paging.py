@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .filters import SEARCH_RANK
+from .filters import SEARCH_FIRST, SEARCH_RANK
 
 
 class CappedPaginator(Paginator):
@@ -69,7 +69,7 @@ def _ranked_ids(queryset, wanted):
     later = [pk for pk, rank in rows if rank]
     if len(rows) < wanted:
         return [pk for pk, rank in rows if not rank] + later
-    first = list(queryset.filter(**{SEARCH_RANK: 0}).values_list("pk", flat=True)[:wanted])
+    first = list(queryset.filter(**{SEARCH_FIRST: True}).values_list("pk", flat=True)[:wanted])
     return (first + later)[:wanted]
 
 

@@ -71,7 +71,9 @@ class Pledge(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="pledges")
     # Indexed with the status, below: the index serves lookups by commitment alone as well.
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="pledges", db_index=False)
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="pledges", db_index=False
+    )
     basis = models.CharField(max_length=20, choices=Basis.choices, default=Basis.PARTICIPATION)
     source_quote = models.TextField(blank=True, help_text="The words of the source that show it.")
     # Derived from the evidence by meetings.status.refresh_pledge_statuses(), never entered by hand;
