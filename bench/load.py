@@ -72,6 +72,9 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = None
+        # Every server of a run appends to the same log: this one's lines start here. The
+        # servers before it leave their workers' shutdown tracebacks (SIGQUIT) at its end.
+        self.log_start = 0
 
     def __enter__(self):
         command = [
@@ -80,6 +83,10 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}", "--chdir", str(BASE_DIR),
             "--error-logfile", str(self.log_path), "--log-level", "warning",
         ]  # fmt: skip
+        try:
+            self.log_start = Path(self.log_path).stat().st_size
+        except OSError:
+            self.log_start = 0
         # A session of its own: Ctrl-C reaches the driver, which then stops gunicorn in order.
         self.process = subprocess.Popen(
             command, env=self.env, start_new_session=True, stdin=subprocess.DEVNULL
@@ -109,10 +116,14 @@ class Server:
         raise BenchError(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
 
     def log_tail(self, lines=30):
+        """The last ``lines`` lines this server wrote to the log."""
         try:
-            return "\n".join(Path(self.log_path).read_text(errors="replace").splitlines()[-lines:])
+            with open(self.log_path, "rb") as log:
+                log.seek(self.log_start)
+                text = log.read().decode(errors="replace")
         except OSError:
             return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
 
     def stop(self):
         """Quick shutdown (SIGQUIT): requests still queued from the load are dropped, not served."""

@@ -208,3 +208,19 @@ def test_an_import_is_timed_per_meeting(synthetic, tmp_path):
     assert result["meetings"] == 3
     assert result["seconds"] > 0
     assert result["per_meeting"] == pytest.approx(result["seconds"] / 3)
+
+
+def test_a_server_s_log_tail_holds_only_the_lines_it_wrote(tmp_path):
+    """The servers of a run share one log: the shutdown tracebacks of those before are not shown."""
+    from bench.load import Server
+
+    log = tmp_path / "gunicorn.log"
+    log.write_text("Traceback (most recent call last):\nSystemExit: 0\n")
+    server = Server({}, log)
+    server.log_start = log.stat().st_size  # as __enter__ records it before starting gunicorn
+    assert server.log_tail() == ""
+    with log.open("a") as out:
+        out.write("[ERROR] Worker failed\nline 2\nline 3\n")
+    assert server.log_tail() == "[ERROR] Worker failed\nline 2\nline 3"
+    assert server.log_tail(lines=2) == "line 2\nline 3"
+    assert Server({}, tmp_path / "missing.log").log_tail() == "(no log)"
