@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from . import cache as page_cache
+from .compiled import compiled_query
 from .models import ActionItem, Evidence, Meeting, Pledge, Verdict
 from .partial_dates import end_of
 
@@ -166,19 +167,35 @@ def pledge_finding(pledge_entries, commitment_entries, states):
     return rolled
 
 
+def _entries(evidence):
+    return evidence.select_related("source", "pledge").order_by("-observed_on", "-recorded_at", "-pk")
+
+
+def _items(items):
+    return items.order_by("commitment_id", "position")
+
+
+@compiled_query(int)
+def _entries_of_one(commitment_id):
+    return _entries(Evidence.objects.current().filter(concerns_id=commitment_id))
+
+
+@compiled_query(int)
+def _items_of_one(commitment_id):
+    return _items(ActionItem.objects.filter(commitment_id=commitment_id))
+
+
 class Tracking:
     """Everything needed to judge the pledges of some commitments, loaded in three queries."""
 
     def __init__(self, commitment_ids, *, today=None):
         self.today = today or timezone.localdate()
         ids = list(commitment_ids)
-        entries = list(
-            Evidence.objects.current()
-            .filter(concerns_id__in=ids)
-            .select_related("source", "pledge")
-            .order_by("-observed_on", "-recorded_at", "-pk")
-        )
-        items = list(ActionItem.objects.filter(commitment_id__in=ids).order_by("commitment_id", "position"))
+        if len(ids) == 1:  # a commitment's page: the same SQL each time, compiled once
+            entries, items = list(_entries_of_one(ids[0])), list(_items_of_one(ids[0]))
+        else:
+            entries = list(_entries(Evidence.objects.current().filter(concerns_id__in=ids)))
+            items = list(_items(ActionItem.objects.filter(commitment_id__in=ids)))
         series_ids = {item.series_id for item in items if item.series_id}
         series_meetings = {}
         if series_ids:

@@ -6,13 +6,14 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import FileResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import exports
+from .compiled import compiled_query
 from .counting import commitment_counts, correlated_count
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
@@ -20,7 +21,9 @@ from .models import (
     ActionItem,
     Attendance,
     Commitment,
+    CommitmentReview,
     Evidence,
+    Industry,
     Meeting,
     MeetingSource,
     Organization,
@@ -48,15 +51,20 @@ def _filtered_page(request, filterset, columns):
     return ListPaginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def home(request):
-    meetings = (
+@compiled_query()
+def _latest_meetings():
+    return (
         Meeting.objects.published()
         .select_related("organizer")
         .only("place_en", "organizer__name", *Meeting.LISTED)
         .annotate(commitment_count=correlated_count(Commitment.objects.all(), "meeting"))
         .newest_first()[:5]
     )
-    evidence = (
+
+
+@compiled_query()
+def _latest_evidence():
+    return (
         Evidence.objects.current()
         .public()
         .select_related("concerns__meeting")
@@ -70,7 +78,13 @@ def home(request):
             "concerns__meeting__slug",
         )[:5]
     )
-    return render(request, "meetings/home.html", {"meetings": meetings, "evidence": evidence})
+
+
+def home(request):
+    # Two queries, each compiled once (meetings.compiled).
+    return render(
+        request, "meetings/home.html", {"meetings": _latest_meetings(), "evidence": _latest_evidence()}
+    )
 
 
 def _meetings(request):
@@ -91,6 +105,22 @@ def meeting_list(request):
     return render(request, "meetings/meeting_list.html", {"filter": filterset, "page": page})
 
 
+def _one_or_404(queryset):
+    """The first row of a compiled query, or a 404 when there is none."""
+    for row in queryset:
+        return row
+    raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.")
+
+
+def _with(rows, **loaded):
+    """The rows as a list, each given the related records loaded already (``meeting=meeting``)."""
+    rows = list(rows)
+    for row in rows:
+        for name, record in loaded.items():
+            setattr(row, name, record)
+    return rows
+
+
 class Cell(NamedTuple):
     """A pledge as the meeting page shows it: which company, which point, and its status."""
 
@@ -99,43 +129,89 @@ class Cell(NamedTuple):
     status: str
 
 
-def meeting_detail(request, slug):
-    meeting = get_object_or_404(
-        Meeting.objects.published()
-        .select_related("organizer")
-        .prefetch_related(
-            "industries",
-            # Only the columns the page shows: each column selected costs time to compile and load.
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.select_related("organization__parent")
-                .only(
-                    "meeting",
-                    "role",
-                    "named_in_source",
-                    *(f"organization__{name}" for name in ("slug", "name", "name_en", "kind", "parent")),
-                    "organization__parent__name",
-                )
-                .order_by("role", "organization__name_en", "organization__name"),
-            ),
-            # In their own order: the default orders join the meeting again, for one meeting.
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("person")
-                .only("meeting", "role", "title", "title_en", "person__name", "person__name_en")
-                .order_by("pk"),
-            ),
-            Prefetch("commitments", queryset=Commitment.objects.order_by("number")),
-            Prefetch("source_links", queryset=MeetingSource.objects.select_related("source")),
-        ),
-        slug=slug,
+@compiled_query(str)
+def _published_meeting(slug):
+    return Meeting.objects.published().select_related("organizer").filter(slug=slug)[:1]
+
+
+@compiled_query(int)
+def _industries_of(meeting_id):
+    return Industry.objects.filter(meetings=meeting_id)
+
+
+@compiled_query(int)
+def _participations_in(meeting_id):
+    # Only the columns the page shows: each column selected costs time to compile and load.
+    return (
+        Participation.objects.filter(meeting_id=meeting_id)
+        .select_related("organization__parent")
+        .only(
+            "meeting",
+            "role",
+            "named_in_source",
+            *(f"organization__{name}" for name in ("slug", "name", "name_en", "kind", "parent")),
+            "organization__parent__name",
+        )
+        .order_by("role", "organization__name_en", "organization__name")
     )
-    participations = meeting.participations.all()
+
+
+@compiled_query(int)
+def _attendances_at(meeting_id):
+    return (
+        Attendance.objects.filter(meeting_id=meeting_id)
+        .select_related("person")
+        .only("meeting", "role", "title", "title_en", "person__name", "person__name_en")
+        .order_by("pk")
+    )
+
+
+@compiled_query(int)
+def _points_in_full(meeting_id):
+    return Commitment.objects.filter(meeting_id=meeting_id).order_by("number")
+
+
+@compiled_query(int)
+def _source_links_of(meeting_id):
+    return MeetingSource.objects.filter(meeting_id=meeting_id).select_related("source")
+
+
+def _pledge_rows(pledges):
+    """What a list of pledges shows of each: its point, status and organization, by company name."""
+    return pledges.order_by("organization__name_en", "organization__name").values_list(
+        "commitment_id",
+        "status",
+        "organization_id",
+        "organization__slug",
+        "organization__name",
+        "organization__name_en",
+        "organization__kind",
+    )
+
+
+@compiled_query(int)
+def _pledge_rows_at(meeting_id):
+    return _pledge_rows(Pledge.objects.filter(commitment__meeting_id=meeting_id))
+
+
+def meeting_detail(request, slug):
+    # Seven queries, each compiled once (meetings.compiled): building and compiling them,
+    # as prefetches, took a fifth of the page's time.
+    meeting = _one_or_404(_published_meeting(slug))
+    participations = _with(_participations_in(meeting.pk), meeting=meeting)
     companies = [p for p in participations if p.role == Participation.Role.PARTICIPANT]
-    commitments = meeting.commitments.all()
-    _attach_pledges(commitments, {p.organization_id: p.organization for p in participations})
+    commitments = _with(_points_in_full(meeting.pk), meeting=meeting)
+    _attach_pledges(
+        commitments,
+        _pledge_rows_at(meeting.pk),
+        {p.organization_id: p.organization for p in participations},
+    )
     context = {
         "meeting": meeting,
+        "industries": list(_industries_of(meeting.pk)),
+        "attendances": _with(_attendances_at(meeting.pk), meeting=meeting),
+        "commitments": commitments,
+        "source_links": _with(_source_links_of(meeting.pk), meeting=meeting),
         "companies": companies,
         "others": [p for p in participations if p.role != Participation.Role.PARTICIPANT],
         "matrix": _pledge_matrix(companies, commitments),
@@ -143,40 +219,30 @@ def meeting_detail(request, slug):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def _attach_pledges(commitments, organizations=None):
-    """Each commitment's pledges as ``commitment.pledged``: :class:`Cell` rows, by company name. One query.
+def _attach_pledges(commitments, rows, organizations=None):
+    """Each commitment's pledges as ``commitment.pledged``: :class:`Cell` rows, by company name.
 
-    Read as plain rows, with one organization object per company rather than one per pledge:
-    a meeting of 80 companies and 7 points has 560 pledges, and as model instances they
-    were most of the page's time. ``organizations``: ``{id: organization}`` loaded already
-    (the meeting page's participants); the others are made from the pledge rows.
+    ``rows``: the pledges of these commitments (and perhaps others) as :func:`_pledge_rows`
+    reads them, plain rows, with one organization object per company rather than one per
+    pledge: a meeting of 80 companies and 7 points has 560 pledges, and as model instances
+    they were most of the page's time. ``organizations``: ``{id: organization}`` loaded
+    already (the meeting page's participants); the others are made from the pledge rows.
     """
     by_id = {commitment.pk: commitment for commitment in commitments}
     organizations = dict(organizations or {})
-    rows = (
-        Pledge.objects.filter(commitment_id__in=by_id)
-        .order_by("organization__name_en", "organization__name")
-        .values_list(
-            "commitment_id",
-            "status",
-            "organization_id",
-            "organization__slug",
-            "organization__name",
-            "organization__name_en",
-            "organization__kind",
-        )
-    )
     for commitment in commitments:
         commitment.pledged = []
     if not by_id:
         return
     for commitment_id, status, organization_id, *names in rows:
+        commitment = by_id.get(commitment_id)
+        if commitment is None:
+            continue
         organization = organizations.get(organization_id)
         if organization is None:  # not loaded already (on the meeting page: no recorded participation)
             slug, name, name_en, kind = names
             organization = Organization(id=organization_id, slug=slug, name=name, name_en=name_en, kind=kind)
             organizations[organization_id] = organization
-        commitment = by_id[commitment_id]
         commitment.pledged.append(Cell(organization, commitment, status))
 
 
@@ -211,23 +277,29 @@ def company_list(request):
     return render(request, "meetings/company_list.html", {"filter": filterset, "page": page})
 
 
+@compiled_query(int)
+def _published_meeting_ids_of(organization_id):
+    """Every published meeting the organization took part in or pledged at, as ids: one query."""
+    took_part = Participation.objects.filter(organization_id=organization_id, meeting__status=PUBLISHED)
+    pledged = Pledge.objects.filter(organization_id=organization_id, commitment__meeting__status=PUBLISHED)
+    return (
+        took_part.order_by()
+        .values_list("meeting_id", flat=True)
+        .union(pledged.order_by().values_list("commitment__meeting_id", flat=True))
+    )
+
+
 def company_detail(request, slug):
     """A company, and its meetings newest first with its pledges at each, a page of meetings at a time.
 
     A company in many meetings over the years would otherwise make an unbounded page; the
     totals cover every published meeting.
     """
-    organization = get_object_or_404(Organization.objects.public().select_related("parent"), slug=slug)
+    organization = _one_or_404(_public_organization(slug))
     if organization.kind != Organization.Kind.COMPANY:
         return redirect(organization)
     pledges = organization.pledges.filter(commitment__meeting__status=PUBLISHED)
-    # Every published meeting it took part in or pledged at, as ids: one query.
-    meeting_ids = set(
-        organization.participations.filter(meeting__status=PUBLISHED)
-        .order_by()
-        .values_list("meeting_id", flat=True)
-        .union(pledges.order_by().values_list("commitment__meeting_id", flat=True))
-    )
+    meeting_ids = set(_published_meeting_ids_of(organization.pk))
     took_part = organization.participations.filter(meeting=OuterRef("pk"))
     page = KnownCountPaginator(
         Meeting.objects.filter(pk__in=meeting_ids)
@@ -274,21 +346,46 @@ def company_detail(request, slug):
     return render(request, "meetings/company_detail.html", context)
 
 
+@compiled_query(str)
+def _public_organization(slug):
+    return Organization.objects.public().select_related("parent").filter(slug=slug)[:1]
+
+
+@compiled_query(int)
+def _meetings_convened_by(organization_id):
+    return (
+        Meeting.objects.published()
+        .filter(organizer_id=organization_id)
+        .only("organizer", *Meeting.LISTED)
+        .newest_first()
+    )
+
+
+@compiled_query(int)
+def _published_participations_of(organization_id):
+    return (
+        Participation.objects.filter(organization_id=organization_id, meeting__status=PUBLISHED)
+        .select_related("meeting")
+        .only("role", "organization", "meeting", *(f"meeting__{name}" for name in Meeting.LISTED))
+        .order_by(*newest_first("meeting__"))
+    )
+
+
+@compiled_query(int)
+def _public_branches_of(organization_id):
+    return Organization.objects.public().filter(parent_id=organization_id).order_by("name_en", "name")
+
+
 def organization_detail(request, slug):
-    organization = get_object_or_404(Organization.objects.public().select_related("parent"), slug=slug)
+    # Four queries, each compiled once (meetings.compiled).
+    organization = _one_or_404(_public_organization(slug))
     if organization.kind == Organization.Kind.COMPANY:
         return redirect(organization)
     context = {
         "organization": organization,
-        # The related managers set each row's organization, so it is read too.
-        "convened": organization.meetings_convened.published()
-        .only("organizer", *Meeting.LISTED)
-        .newest_first(),
-        "participations": organization.participations.filter(meeting__status=PUBLISHED)
-        .select_related("meeting")
-        .only("role", "organization", "meeting", *(f"meeting__{name}" for name in Meeting.LISTED))
-        .order_by(*newest_first("meeting__")),
-        "branches": organization.branches.public().order_by("name_en", "name"),
+        "convened": _with(_meetings_convened_by(organization.pk), organizer=organization),
+        "participations": _with(_published_participations_of(organization.pk), organization=organization),
+        "branches": _with(_public_branches_of(organization.pk), parent=organization),
     }
     return render(request, "meetings/organization_detail.html", context)
 
@@ -303,18 +400,55 @@ def commitment_list(request):
     meeting_columns = (f"meeting__{name}" for name in ("slug", "title", "title_en", "language"))
     page = _filtered_page(request, filterset, ("number", "heading", "heading_en", *meeting_columns))
     # Only what the list shows of each pledge (its organization's names and address), as rows.
-    _attach_pledges(page.object_list)
+    _attach_pledges(
+        page.object_list,
+        _pledge_rows(Pledge.objects.filter(commitment_id__in=[c.pk for c in page.object_list])),
+    )
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
 
 
-def commitment_detail(request, meeting_slug, number):
-    commitment = get_object_or_404(
-        Commitment.objects.published().select_related("meeting__organizer"),
-        meeting__slug=meeting_slug,
-        number=number,
+@compiled_query(str, int)
+def _commitment_at(meeting_slug, number):
+    return (
+        Commitment.objects.published()
+        .select_related("meeting__organizer")
+        .filter(meeting__slug=meeting_slug, number=number)[:1]
     )
-    pledges = list(commitment.pledges.select_related("organization").order_by("organization__name_en"))
-    siblings = commitment.meeting.commitments.only("number", "heading", "meeting_id").order_by("number")
+
+
+@compiled_query(int)
+def _pledges_of(commitment_id):
+    return (
+        Pledge.objects.filter(commitment_id=commitment_id)
+        .select_related("organization")
+        .order_by("organization__name_en")
+    )
+
+
+@compiled_query(int)
+def _points_of(meeting_id):
+    return (
+        Commitment.objects.filter(meeting_id=meeting_id)
+        .only("number", "heading", "meeting_id")
+        .order_by("number")
+    )
+
+
+@compiled_query(int)
+def _published_reviews_of(commitment_id):
+    # By the reviewing meetings, as the default order has them after this point's own meeting.
+    return (
+        CommitmentReview.objects.filter(commitment_id=commitment_id, meeting__status=PUBLISHED)
+        .select_related("meeting", "successor__meeting")
+        .order_by("-meeting__held_on", "-meeting__reported_on", "meeting__title")
+    )
+
+
+def commitment_detail(request, meeting_slug, number):
+    # The page's six queries are compiled once (meetings.compiled): their building and
+    # compiling took a third of the page's time.
+    commitment = _one_or_404(_commitment_at(meeting_slug, number))
+    pledges = _with(_pledges_of(commitment.pk), commitment=commitment)
     tracking = Tracking([commitment.pk])
     items = tracking.items(commitment.pk)
     timeline = tracking.timeline(commitment.pk)
@@ -328,19 +462,16 @@ def commitment_detail(request, meeting_slug, number):
         "commitment": commitment,
         "meeting": commitment.meeting,
         "pledges": pledges,
-        "siblings": siblings,
+        "siblings": _with(_points_of(commitment.meeting_id), meeting=commitment.meeting),
         "items": items,
         "timeline": timeline,
-        # By the reviewing meetings, as the default order has them after this point's own meeting.
-        "reviews": commitment.reviews.filter(meeting__status=PUBLISHED)
-        .select_related("meeting", "successor__meeting")
-        .order_by("-meeting__held_on", "-meeting__reported_on", "meeting__title"),
+        "reviews": _published_reviews_of(commitment.pk),
     }
     return render(request, "meetings/commitment_detail.html", context)
 
 
 def meeting_changes(request, slug):
-    meeting = get_object_or_404(Meeting.objects.published(), slug=slug)
+    meeting = _one_or_404(_published_meeting(slug))
     return render(
         request, "meetings/meeting_changes.html", {"meeting": meeting, "changes": corrections(meeting)}
     )

@@ -1,0 +1,147 @@
+"""Querysets compiled once (meetings.compiled) give the rows the ORM gives, for every call's values."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from meetings.compiled import CompiledQueryError, compiled_query
+from meetings.models import Commitment, Meeting, Pledge
+from tests.factories import make_commitment, make_company, make_meeting, make_pledge
+
+
+def _points(meeting_slug, number):
+    return Commitment.objects.select_related("meeting__organizer").filter(
+        meeting__slug=meeting_slug, number=number
+    )
+
+
+points = compiled_query(str, int)(_points)
+
+
+@compiled_query(int)
+def pledges_of(commitment_id):
+    return Pledge.objects.filter(commitment_id=commitment_id).select_related("organization").order_by("pk")
+
+
+@compiled_query(int)
+def statuses_of(commitment_id):
+    return Pledge.objects.filter(commitment_id=commitment_id).order_by("pk").values_list("status", flat=True)
+
+
+@compiled_query(datetime.date)
+def held_on(day):
+    return Meeting.objects.filter(held_on=day).order_by("slug")
+
+
+@pytest.fixture
+def two_meetings(db):
+    first = make_meeting(slug="first", held_on=datetime.date(2023, 9, 1), held_on_precision="day")
+    second = make_meeting(
+        slug='it\'s 100% "second"', held_on=datetime.date(2024, 3, 2), held_on_precision="day"
+    )
+    acme, bolt = make_company(slug="acme"), make_company(slug="bolt")
+    for meeting in (first, second):
+        for number in (1, 2):
+            commitment = make_commitment(meeting, number=number)
+            make_pledge(acme, commitment)
+            if number == 2:
+                make_pledge(bolt, commitment, status="fulfilled")
+    return first, second
+
+
+def test_each_call_gets_the_rows_of_its_own_values(two_meetings):
+    for meeting in two_meetings:
+        for number in (1, 2, 3):
+            expected = list(_points(meeting.slug, number))
+            got = list(points(meeting.slug, number))
+            assert got == expected
+            assert [c.meeting.organizer.slug for c in got] == [c.meeting.organizer.slug for c in expected]
+    assert len(list(points("first", 2))) == 1
+    assert list(points("no such meeting", 1)) == []
+
+
+def test_a_value_with_quotes_and_percent_signs_is_bound_not_written_into_the_sql(two_meetings):
+    second = two_meetings[1]
+    assert [c.meeting.slug for c in points(second.slug, 1)] == [second.slug]
+    assert list(points("' OR '1'='1", 1)) == []
+
+
+def test_related_records_of_select_related_come_with_the_row_and_cost_no_query(two_meetings):
+    commitment = Commitment.objects.get(meeting__slug="first", number=2)
+    with CaptureQueriesContext(connection) as queries:
+        names = [pledge.organization.slug for pledge in pledges_of(commitment.pk)]
+    assert names == ["acme", "bolt"]
+    assert len(queries) == 1
+
+
+def test_values_lists_and_dates_compile_too(two_meetings):
+    commitment = Commitment.objects.get(meeting=two_meetings[1], number=2)
+    assert list(statuses_of(commitment.pk)) == ["no_record", "fulfilled"]
+    assert [m.slug for m in held_on(datetime.date(2024, 3, 2))] == [two_meetings[1].slug]
+    assert list(held_on(datetime.date(2024, 3, 3))) == []
+
+
+def test_a_write_between_calls_is_seen_by_the_next_call(two_meetings):
+    commitment = Commitment.objects.get(meeting__slug="first", number=1)
+    assert len(pledges_of(commitment.pk)) == 1
+    make_pledge(make_company(slug="cobalt"), commitment)
+    assert [p.organization.slug for p in pledges_of(commitment.pk)] == ["acme", "cobalt"]
+
+
+def test_the_result_cannot_be_filtered_further(two_meetings):
+    with pytest.raises(CompiledQueryError, match="cannot be filtered or changed"):
+        points("first", 1).filter(number=2)
+    with pytest.raises(CompiledQueryError):
+        points("first", 1).count()
+
+
+def test_a_wrong_type_or_number_of_values_is_refused(two_meetings):
+    with pytest.raises(CompiledQueryError, match="takes int, not str"):
+        pledges_of("1")
+    with pytest.raises(CompiledQueryError, match="takes int, not bool"):
+        pledges_of(True)
+    with pytest.raises(CompiledQueryError, match="takes 2 arguments"):
+        points("first")
+
+
+def test_a_lookup_that_changes_the_value_is_refused_on_the_first_call(db):
+    @compiled_query(str)
+    def search(text):
+        return Meeting.objects.filter(title__contains=text)
+
+    @compiled_query(int)
+    def of_year(year):
+        return Meeting.objects.filter(held_on__year=year)
+
+    with pytest.raises(CompiledQueryError, match="must reach the SQL as it is given"):
+        list(search("gallium"))
+    with pytest.raises(CompiledQueryError, match="must reach the SQL as it is given"):
+        list(of_year(2023))
+
+
+def test_a_value_used_twice_is_bound_in_both_places(two_meetings):
+    @compiled_query(str)
+    def meeting_or_organizer(slug):
+        return Meeting.objects.filter(Q(slug=slug) | Q(organizer__slug=slug)).order_by("pk")
+
+    first, second = two_meetings
+    assert list(meeting_or_organizer(first.slug)) == [first]
+    assert list(meeting_or_organizer(second.organizer.slug)) == [second]
+    assert list(meeting_or_organizer("neither")) == []
+
+
+def test_sql_whose_shape_depends_on_the_values_is_refused(db):
+    @compiled_query(int)
+    def first_rows(count):
+        return Meeting.objects.filter(pk__in=list(range(count)))
+
+    with pytest.raises(CompiledQueryError, match="shape depends on its arguments"):
+        list(first_rows(3))
+
+
+def test_only_str_int_and_date_arguments_are_taken():
+    with pytest.raises(CompiledQueryError, match="not <class 'float'>"):
+        compiled_query(float)
