@@ -1,5 +1,6 @@
 """The public pages. Each view loads everything its template shows in a fixed number of queries."""
 
+import datetime
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -279,59 +280,109 @@ def company_list(request):
 
 @compiled_query(int)
 def _published_meeting_ids_of(organization_id):
-    """Every published meeting the organization took part in or pledged at, as ids: one query."""
-    took_part = Participation.objects.filter(organization_id=organization_id, meeting__status=PUBLISHED)
-    pledged = Pledge.objects.filter(organization_id=organization_id, commitment__meeting__status=PUBLISHED)
+    """Every published meeting the organization took part in or pledged at, newest first, as ids."""
+    took_part = Participation.objects.filter(organization_id=organization_id).values("meeting_id")
+    pledged = Pledge.objects.filter(organization_id=organization_id).values("commitment__meeting_id")
+    # IN (… UNION …): each side read from its index. With IN (…) OR IN (…), PostgreSQL read
+    # every meeting to test both (9.4 ms instead of 1 ms).
     return (
-        took_part.order_by()
-        .values_list("meeting_id", flat=True)
-        .union(pledged.order_by().values_list("commitment__meeting_id", flat=True))
+        Meeting.objects.published()
+        .filter(pk__in=took_part.order_by().union(pledged.order_by()))
+        .newest_first()
+        .values_list("pk", flat=True)
     )
+
+
+# A page of a company's meetings is read by their ids, always this many (the last repeated):
+# one SQL text, compiled once, whatever the page holds.
+_PAGE_IDS = [int] * COMPANY_MEETINGS_PER_PAGE
+
+
+@compiled_query(int, *_PAGE_IDS)
+def _company_meetings(organization_id, *meeting_ids):
+    took_part = Participation.objects.filter(organization_id=organization_id, meeting=OuterRef("pk"))
+    return (
+        Meeting.objects.filter(pk__in=meeting_ids)
+        .select_related("organizer")
+        .only("organizer__name", *Meeting.LISTED)
+        # None where it pledged without a recorded participation.
+        .annotate(named_in_source=Subquery(took_part.order_by().values("named_in_source")[:1]))
+    )
+
+
+def _published_pledges_of(organization_id):
+    return Pledge.objects.filter(organization_id=organization_id, commitment__meeting__status=PUBLISHED)
+
+
+@compiled_query(int, datetime.date, datetime.date, datetime.date)
+def _pledge_totals(organization_id, *overdue_bounds):
+    """One row, (pledges, pledges with overdue items), or none when it made no pledge."""
+    overdue = ActionItem.objects.overdue_before(*overdue_bounds).filter(commitment=OuterRef("commitment"))
+    return (
+        _published_pledges_of(organization_id)
+        .order_by()
+        .values("organization_id")
+        .annotate(pledges=Count("pk"), overdue=Count("pk", filter=Q(Exists(overdue))))
+        .values_list("pledges", "overdue")
+    )
+
+
+@compiled_query(int, *_PAGE_IDS)
+def _company_pledges_at(organization_id, *meeting_ids):
+    return (
+        _published_pledges_of(organization_id)
+        .filter(commitment__meeting_id__in=meeting_ids)
+        .select_related("commitment")
+        # The long texts the page does not show.
+        .defer("source_quote", "commitment__body", "commitment__body_en")
+        .order_by("commitment__number")
+    )
+
+
+@compiled_query(int, *_PAGE_IDS, datetime.date, datetime.date, datetime.date)
+def _overdue_items_pledged(organization_id, *values):
+    """The overdue items of the points the organization pledged at these meetings."""
+    meeting_ids, bounds = values[:COMPANY_MEETINGS_PER_PAGE], values[COMPANY_MEETINGS_PER_PAGE:]
+    return (
+        ActionItem.objects.overdue_before(*bounds)
+        .filter(commitment__meeting_id__in=meeting_ids, commitment__pledges__organization_id=organization_id)
+        .order_by("commitment_id", "position")
+    )
+
+
+def _padded(ids):
+    """``ids`` made ``COMPANY_MEETINGS_PER_PAGE`` long by repeating the last (at least one)."""
+    return [*ids, *[ids[-1]] * (COMPANY_MEETINGS_PER_PAGE - len(ids))]
 
 
 def company_detail(request, slug):
     """A company, and its meetings newest first with its pledges at each, a page of meetings at a time.
 
     A company in many meetings over the years would otherwise make an unbounded page; the
-    totals cover every published meeting.
+    totals cover every published meeting. Six queries, each compiled once (meetings.compiled).
     """
     organization = _one_or_404(_public_organization(slug))
     if organization.kind != Organization.Kind.COMPANY:
         return redirect(organization)
-    pledges = organization.pledges.filter(commitment__meeting__status=PUBLISHED)
-    meeting_ids = set(_published_meeting_ids_of(organization.pk))
-    took_part = organization.participations.filter(meeting=OuterRef("pk"))
-    page = KnownCountPaginator(
-        Meeting.objects.filter(pk__in=meeting_ids)
-        .select_related("organizer")
-        .only("organizer__name", *Meeting.LISTED)
-        # None where it pledged without a recorded participation.
-        .annotate(named_in_source=Subquery(took_part.order_by().values("named_in_source")[:1]))
-        .newest_first(),
-        COMPANY_MEETINGS_PER_PAGE,
-        len(meeting_ids),
-    ).get_page(request.GET.get("page"))
-    meetings = list(page.object_list)
-    shown_ids = [meeting.pk for meeting in meetings]
-    overdue_items = ActionItem.objects.overdue(timezone.localdate())  # built once, used twice
-    totals = pledges.aggregate(
-        pledges=Count("pk"),
-        overdue=Count("pk", filter=Q(Exists(overdue_items.filter(commitment=OuterRef("commitment"))))),
+    meeting_ids = list(_published_meeting_ids_of(organization.pk))
+    page = KnownCountPaginator(meeting_ids, COMPANY_MEETINGS_PER_PAGE, len(meeting_ids)).get_page(
+        request.GET.get("page")
     )
-    shown_pledges = list(
-        pledges.filter(commitment__meeting_id__in=shown_ids)
-        .select_related("commitment")
-        # The long texts the page does not show.
-        .defer("source_quote", "commitment__body", "commitment__body_en")
-        .order_by("commitment__number")
-    )
-    overdue = {}
-    for item in overdue_items.filter(commitment_id__in={p.commitment_id for p in shown_pledges}).order_by(
-        "commitment_id", "position"
-    ):
-        overdue.setdefault(item.commitment_id, []).append(item)
+    today = timezone.localdate()
+    bounds = (today, today.replace(day=1), today.replace(month=1, day=1))
+    pledge_count, overdue_count = next(iter(_pledge_totals(organization.pk, *bounds)), (0, 0))
+    meetings, shown_pledges, overdue = [], [], {}
+    if page.object_list:
+        shown_ids = _padded(list(page.object_list))
+        by_id = {meeting.pk: meeting for meeting in _company_meetings(organization.pk, *shown_ids)}
+        meetings = [by_id[pk] for pk in page.object_list]
+        shown_pledges = list(_company_pledges_at(organization.pk, *shown_ids))
+        for item in _overdue_items_pledged(organization.pk, *shown_ids, *bounds):
+            overdue.setdefault(item.commitment_id, []).append(item)
+    page.object_list = meetings
     by_meeting, meeting_by_id = {}, {meeting.pk: meeting for meeting in meetings}
     for pledge in shown_pledges:
+        pledge.organization = organization
         pledge.overdue_items = overdue.get(pledge.commitment_id, [])
         pledge.commitment.meeting = meeting_by_id[pledge.commitment.meeting_id]  # loaded already
         by_meeting.setdefault(pledge.commitment.meeting_id, []).append(pledge)
@@ -340,8 +391,8 @@ def company_detail(request, slug):
         "page": page,
         "attended": [m for m in meetings if m.named_in_source is not None],
         "pledges_by_meeting": [(m, by_meeting[m.pk]) for m in meetings if m.pk in by_meeting],
-        "pledge_count": totals["pledges"],
-        "overdue_count": totals["overdue"],
+        "pledge_count": pledge_count,
+        "overdue_count": overdue_count,
     }
     return render(request, "meetings/company_detail.html", context)
 

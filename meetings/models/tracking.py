@@ -45,10 +45,17 @@ class ActionItemQuerySet(models.QuerySet):
         A deadline of "May 2024" (month precision) passes only when May is over; the
         same rule as ``partial_dates.end_of`` and ``status.item_state``, in SQL.
         """
+        return self.overdue_before(today, today.replace(day=1), today.replace(month=1, day=1))
+
+    def overdue_before(self, day, month, year):
+        """``overdue(today)`` given its three bounds: today, the first of its month and of its year.
+
+        For a query compiled once (``meetings.compiled``), which takes each date as it is given.
+        """
         passed = (
-            Q(deadline_precision=DatePrecision.DAY, deadline__lt=today)
-            | Q(deadline_precision=DatePrecision.MONTH, deadline__lt=today.replace(day=1))
-            | Q(deadline_precision=DatePrecision.YEAR, deadline__lt=today.replace(month=1, day=1))
+            Q(deadline_precision=DatePrecision.DAY, deadline__lt=day)
+            | Q(deadline_precision=DatePrecision.MONTH, deadline__lt=month)
+            | Q(deadline_precision=DatePrecision.YEAR, deadline__lt=year)
         )
         fulfilled = Evidence.objects.current().filter(action_item=OuterRef("pk"), verdict=Verdict.FULFILLED)
         return self.filter(passed, checkable=True).exclude(Exists(fulfilled))
