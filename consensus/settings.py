@@ -173,6 +173,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if _session:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = _session
 
+# The queries the detail pages run on every request are prepared on PostgreSQL: planned once
+# per connection (meetings/compiled.py). 0 where a pooler between the web servers and
+# PostgreSQL cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+PREPARE_COMPILED_QUERIES = env_bool("PREPARE_COMPILED_QUERIES", True)
+if PREPARE_COMPILED_QUERIES and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off (prepare_threshold None). A threshold
+    # never reached turns them on for the statements asked for only: Django's own cursors
+    # bind parameters in the client and are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The public page cache (meetings/cache.py): on when REDIS_URL is set, e.g.

@@ -145,3 +145,58 @@ def test_sql_whose_shape_depends_on_the_values_is_refused(db):
 def test_only_str_int_and_date_arguments_are_taken():
     with pytest.raises(CompiledQueryError, match="not <class 'float'>"):
         compiled_query(float)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@postgresql_only
+def test_on_postgresql_the_sql_is_prepared_once_and_each_call_runs_it_with_its_values(two_meetings):
+    first, second = two_meetings
+    for _ in range(8):  # past the five runs after which PostgreSQL may keep a generic plan
+        for meeting in (first, second):
+            got = list(points(meeting.slug, 2))
+            assert [(c.meeting_id, c.number) for c in got] == [(meeting.pk, 2)]
+            assert got[0].meeting.organizer == meeting.organizer
+    # Other tests on this connection may have prepared other statements; this one is there once.
+    prepared = [
+        sql
+        for sql in _prepared_statements()
+        if '"meetings_meeting"."slug" = $1' in sql and '"meetings_commitment"."number" = $2' in sql
+    ]
+    assert len(prepared) == 1
+
+
+@postgresql_only
+def test_prepared_statements_return_times_in_the_same_zone_as_the_orm(two_meetings):
+    @compiled_query(str)
+    def meeting_by_slug(slug):
+        return Meeting.objects.filter(slug=slug)
+
+    for meeting in two_meetings:
+        expected = Meeting.objects.get(pk=meeting.pk)
+        (got,) = meeting_by_slug(meeting.slug)
+        for field in Meeting._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(expected, field.attname), field.name
+        stamps = [f for f in Meeting._meta.concrete_fields if f.get_internal_type() == "DateTimeField"]
+        assert stamps and all(getattr(got, f.attname).utcoffset() is not None for f in stamps)
+
+
+@postgresql_only
+def test_with_preparing_turned_off_nothing_is_prepared(two_meetings, settings):
+    settings.PREPARE_COMPILED_QUERIES = False
+
+    @compiled_query(int)
+    def numbered(number):
+        return Commitment.objects.filter(number=number).order_by("pk")
+
+    assert len(list(numbered(2))) == 2
+    assert not [sql for sql in _prepared_statements() if '"meetings_commitment"."number" = $1' in sql]
