@@ -8,6 +8,7 @@ The companies' counts are not made here: they are stored on each organization
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
 
+from .compiled import by_ids
 from .models import Commitment
 
 
@@ -26,9 +27,22 @@ def correlated_count(rows, organization_field="organization"):
     return Subquery(counted, output_field=IntegerField())
 
 
-def commitment_counts(meeting_ids):
-    """``{meeting id: number of points}`` for these meetings (none: absent). One query."""
+def _commitment_counts(*meeting_ids):
     counted = (
         Commitment.objects.filter(meeting_id__in=meeting_ids).values("meeting_id").annotate(n=Count("pk"))
     )
-    return {row["meeting_id"]: row["n"] for row in counted.order_by()}
+    return counted.order_by().values_list("meeting_id", "n")
+
+
+def commitment_counts(meeting_ids, most=None):
+    """``{meeting id: number of points}`` for these meetings (none: absent). One query, or none without ids.
+
+    ``most``: the most ids a call can have (a list's page size). The query is then compiled
+    once for that many ids (``meetings.compiled.by_ids``).
+    """
+    meeting_ids = list(meeting_ids)
+    if not meeting_ids:
+        return {}
+    if most is None:
+        return dict(_commitment_counts(*meeting_ids))
+    return dict(by_ids("commitment counts", _commitment_counts, meeting_ids, most))

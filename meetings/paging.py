@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from .compiled import by_ids
 from .filters import SEARCH_FIRST, SEARCH_RANK
 
 
@@ -116,10 +117,28 @@ class ListPaginator(CappedPaginator):
 
         The filters found the ids already; compiling them again (a search is a long OR) cost
         a millisecond a page. Annotations are not carried over: the lists have none but the
-        search rank, which only orders them.
+        search rank, which only orders them. The query is compiled once for each kind of list
+        (``meetings.compiled.by_ids``): only the ids change from page to page.
         """
         listed = self.object_list
-        rows = listed.model._default_manager.filter(pk__in=ids)
-        rows.query.select_related = listed.query.select_related
-        rows.query.deferred_loading = listed.query.deferred_loading
-        return rows.prefetch_related(*listed._prefetch_related_lookups)
+        select_related = listed.query.select_related
+        deferred_names, deferred = listed.query.deferred_loading
+        prefetches = tuple(listed._prefetch_related_lookups)
+        if any(not isinstance(lookup, str) for lookup in prefetches):
+            raise TypeError("ListPaginator lists prefetch by name only.")
+        key = (
+            "list rows",
+            listed.model,
+            repr(select_related),
+            frozenset(deferred_names),
+            deferred,
+            prefetches,
+        )
+
+        def build(*ids):
+            rows = listed.model._default_manager.filter(pk__in=ids)
+            rows.query.select_related = select_related
+            rows.query.deferred_loading = (deferred_names, deferred)
+            return rows.prefetch_related(*prefetches)
+
+        return by_ids(key, build, ids, self.per_page)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import exports
-from .compiled import compiled_query
+from .compiled import by_ids, compiled_query
 from .counting import commitment_counts, correlated_count
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
@@ -100,7 +100,7 @@ def meeting_list(request):
     )
     # Counted after paging, for the page's meetings only (a column of the list query would
     # be computed for every row that OFFSET skips).
-    counts = commitment_counts([meeting.pk for meeting in page.object_list])
+    counts = commitment_counts([meeting.pk for meeting in page.object_list], most=settings.PAGE_SIZE)
     for meeting in page.object_list:
         meeting.commitment_count = counts.get(meeting.pk, 0)
     return render(request, "meetings/meeting_list.html", {"filter": filterset, "page": page})
@@ -188,6 +188,10 @@ def _pledge_rows(pledges):
         "organization__name_en",
         "organization__kind",
     )
+
+
+def _pledge_rows_of(*commitment_ids):
+    return _pledge_rows(Pledge.objects.filter(commitment_id__in=commitment_ids))
 
 
 @compiled_query(int)
@@ -451,10 +455,9 @@ def commitment_list(request):
     meeting_columns = (f"meeting__{name}" for name in ("slug", "title", "title_en", "language"))
     page = _filtered_page(request, filterset, ("number", "heading", "heading_en", *meeting_columns))
     # Only what the list shows of each pledge (its organization's names and address), as rows.
-    _attach_pledges(
-        page.object_list,
-        _pledge_rows(Pledge.objects.filter(commitment_id__in=[c.pk for c in page.object_list])),
-    )
+    if page.object_list:
+        ids = [commitment.pk for commitment in page.object_list]
+        _attach_pledges(page.object_list, by_ids("pledge rows", _pledge_rows_of, ids, settings.PAGE_SIZE))
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
 
 

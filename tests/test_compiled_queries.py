@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from meetings.compiled import CompiledQueryError, compiled_query
+from meetings.compiled import CompiledQueryError, by_ids, compiled_query
 from meetings.models import Commitment, Meeting, Pledge
 from tests.factories import make_commitment, make_company, make_meeting, make_pledge
 
@@ -166,6 +166,9 @@ def test_on_postgresql_the_sql_is_prepared_once_and_each_call_runs_it_with_its_v
             got = list(points(meeting.slug, 2))
             assert [(c.meeting_id, c.number) for c in got] == [(meeting.pk, 2)]
             assert got[0].meeting.organizer == meeting.organizer
+    with CaptureQueriesContext(connection) as queries:
+        list(points(first.slug, 1))
+    assert '"meetings_meeting"."slug" = $1' in queries[0]["sql"]  # logged, with its placeholders
     # Other tests on this connection may have prepared other statements; this one is there once.
     prepared = [
         sql
@@ -200,3 +203,29 @@ def test_with_preparing_turned_off_nothing_is_prepared(two_meetings, settings):
 
     assert len(list(numbered(2))) == 2
     assert not [sql for sql in _prepared_statements() if '"meetings_commitment"."number" = $1' in sql]
+
+
+def _pledges_by_commitment(*ids):
+    return Pledge.objects.filter(commitment_id__in=ids).order_by("pk")
+
+
+def test_rows_by_ids_are_read_with_one_sql_for_any_number_of_ids_up_to_the_most(two_meetings):
+    commitments = list(Commitment.objects.order_by("pk"))
+    for count in (1, 2, 4):
+        ids = [c.pk for c in commitments[:count]]
+        got = list(by_ids("test pledges", _pledges_by_commitment, ids, 4))
+        assert got == list(Pledge.objects.filter(commitment_id__in=ids).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        for count in (1, 3):
+            list(by_ids("test pledges", _pledges_by_commitment, [c.pk for c in commitments[:count]], 4))
+    # The same SQL for one id and for three: four in the IN list, the last repeated.
+    first, second = (query["sql"].split(" IN (") for query in queries)
+    assert first[0] == second[0]
+    assert first[1].split(")")[0].count(",") == second[1].split(")")[0].count(",") == 3
+
+
+def test_rows_by_ids_refuse_no_ids_and_too_many(db):
+    with pytest.raises(CompiledQueryError, match="takes 1 to 3 ids, not 0"):
+        by_ids("test pledges", _pledges_by_commitment, [], 3)
+    with pytest.raises(CompiledQueryError, match="takes 1 to 3 ids, not 4"):
+        by_ids("test pledges", _pledges_by_commitment, [1, 2, 3, 4], 3)
