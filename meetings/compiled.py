@@ -19,6 +19,9 @@ columns and the related records to load) is kept for the life of the process. Ea
 call binds its values there and runs the kept SQL, and the rows become model instances as
 Django's own iteration makes them (``select_related`` included).
 
+Rows read by a list of ids (a list's page) go through :func:`by_ids`, which pads the list
+to a fixed length so that every page runs the same SQL.
+
 On PostgreSQL the kept SQL is also *prepared*: sent with its parameters bound by the
 server, it is parsed and planned once per connection, and each later run only binds the
 values and executes the plan. Planning was most of these queries' time: the commitment

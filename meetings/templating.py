@@ -126,12 +126,31 @@ def org_short(context, org):
     return short_name(org, context.get("request"))
 
 
+def absolute_url(request, record):
+    """``record.get_absolute_url()``, made once per record and request.
+
+    The meeting page links each company and each point in every cell of its matrix and
+    every list of pledgers (1,200 links for 80 companies and 7 points), and each link
+    looks up the request's script prefix: a fifth of the page's rendering. Within one
+    request the prefix, and so each record's address, stays the same.
+    """
+    if request is None:
+        return record.get_absolute_url()
+    memo = request.__dict__.setdefault("_absolute_urls", {})
+    key = (type(record), record.pk)
+    url = memo.get(key)
+    if url is None:
+        url = memo[key] = record.get_absolute_url()
+    return url
+
+
 @pass_context
 def org_name(context, org):
     """A link to an organization: its original name, then the English (ours unless official)."""
+    request = context.get("request")
     english = f' <span class="translation" lang="en">{escape(org.name_en)}</span>' if org.name_en else ""
-    name = original_html(org.name, "zh", context.get("request"))
-    return Markup(f'<a href="{escape(org.get_absolute_url())}">{name}{english}</a>')
+    name = original_html(org.name, "zh", request)
+    return Markup(f'<a href="{escape(absolute_url(request, org))}">{name}{english}</a>')
 
 
 @pass_context
@@ -143,7 +162,7 @@ def pledgers(context, pledges, links=False, empty="—"):
         return escape(empty)
     if links:
         names = [
-            Markup(f'<a href="{escape(pledge.organization.get_absolute_url())}">{name}</a>')
+            Markup(f'<a href="{escape(absolute_url(request, pledge.organization))}">{name}</a>')
             for pledge, name in zip(pledges, names, strict=True)
         ]
     return Markup(escape(translation.gettext(", ")).join(names))
@@ -199,8 +218,10 @@ def meeting_date(context, meeting):
     return Markup("".join(parts))
 
 
-def pledge_cells(organization, cells):
+@pass_context
+def pledge_cells(context, organization, cells):
     """The <td>s of one company's row of the pledge matrix: its status for each point, or "not pledged"."""
+    request = context.get("request")
     labels = _choice_labels(Pledge, "status", translation.get_language())
     none = escape(translation.gettext("not pledged"))  # outside the f-string, where xgettext finds it
     not_pledged = f'<td><span class="status status--none">{none}</span></td>'
@@ -210,7 +231,7 @@ def pledge_cells(organization, cells):
             not_pledged
             if pledge is None
             else f'<td><a class="status status--{escape(pledge.status)}" '
-            f'href="{escape(pledge.commitment.get_absolute_url())}#pledge-{anchor}">'
+            f'href="{escape(absolute_url(request, pledge.commitment))}#pledge-{anchor}">'
             f"{escape(labels.get(pledge.status, pledge.status))}</a></td>"
             for pledge in cells
         )

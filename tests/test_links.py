@@ -28,3 +28,26 @@ def test_link_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert link("meetings:company-detail", "chalco") == "/companies/chalco/"
+
+
+def test_the_pages_links_made_once_per_request_follow_the_script_prefix(client, founding_record):
+    """The meeting page makes each company's and point's address once (templating.absolute_url)."""
+    plain = client.get("/meetings/gallium-symposium-2023/").content.decode()
+    try:  # as the WSGI handler sets it for a site served under /tracker/
+        set_script_prefix("/tracker/")
+        prefixed = client.get("/meetings/gallium-symposium-2023/").content.decode()
+    finally:
+        set_script_prefix("/")
+    company_links = plain.count('href="/companies/')
+    point_links = plain.count('href="/commitments/gallium-symposium-2023/')
+    assert company_links > 7 and point_links > 35  # seven companies, five points, in the matrix and lists
+    assert prefixed.count('href="/tracker/companies/') == company_links
+    assert prefixed.count('href="/tracker/commitments/gallium-symposium-2023/') == point_links
+    assert 'href="/companies/' not in prefixed
+
+
+def test_absolute_url_without_a_request_is_the_records_own(founding_record):
+    from meetings.templating import absolute_url
+
+    point = founding_record.commitments.get(number=2)
+    assert absolute_url(None, point) == point.get_absolute_url() == "/commitments/gallium-symposium-2023/2/"
