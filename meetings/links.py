@@ -23,6 +23,8 @@ def _pieces(viewname, kinds, prefix):
     """The view's path cut around its arguments: (literal, index, literal, index, …, literal)."""
     placeholders = [_placeholder(i, number) for i, number in enumerate(kinds)]
     path = reverse(viewname, args=placeholders)
+    if not placeholders:
+        return (path,)
     pieces = re.split("(" + "|".join(map(re.escape, placeholders)) + ")", path)
     return tuple(placeholders.index(piece) if i % 2 else piece for i, piece in enumerate(pieces))
 

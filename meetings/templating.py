@@ -29,6 +29,7 @@ from django.utils import formats, translation
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
+from .links import link
 from .models import Pledge
 from .partial_dates import local_partial
 from .scripts import convert
@@ -255,7 +256,14 @@ def languages():
 
 
 def url(name, *args, **kwargs):
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """``reverse()``; without arguments, ``link()``, which reverses each name once per script prefix.
+
+    Every page's header and footer link the lists and feeds: reversed on each request, they
+    were a tenth of the commitment page's rendering.
+    """
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    return link(name)
 
 
 # -- translations, memoised -----------------------------------------------------------------

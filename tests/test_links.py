@@ -15,6 +15,8 @@ from meetings.links import link
         ("meetings:commitment-detail", ["gallium-symposium-2023", 3]),
         ("meetings:commitment-detail", ["syn-m000001-2024-arg0-0arg1", 12]),  # a slug like the placeholder
         ("meetings:meeting-changes", ["m"]),
+        ("meetings:home", []),
+        ("meetings:commitment-list", []),
     ],
 )
 def test_link_equals_reverse(viewname, args):
@@ -44,6 +46,9 @@ def test_the_pages_links_made_once_per_request_follow_the_script_prefix(client, 
     assert prefixed.count('href="/tracker/companies/') == company_links
     assert prefixed.count('href="/tracker/commitments/gallium-symposium-2023/') == point_links
     assert 'href="/companies/' not in prefixed
+    # The header's links too (templating.url: each name reversed once per prefix).
+    assert 'href="/meetings/"' in plain and 'href="/meetings/"' not in prefixed
+    assert 'href="/tracker/meetings/"' in prefixed
 
 
 def test_absolute_url_without_a_request_is_the_records_own(founding_record):
