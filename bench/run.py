@@ -231,14 +231,16 @@ def software_facts(wrk):
     )
 
 
-def git_commit():
+def git_commit(base=BASE_DIR):
+    """The commit measured, and whether the code differs from it (the bench's own results aside)."""
+
     def git(*args):
-        return subprocess.run(
-            ["git", *args], cwd=BASE_DIR, capture_output=True, text=True, check=False
-        ).stdout
+        return subprocess.run(["git", *args], cwd=base, capture_output=True, text=True, check=False).stdout
 
     commit = git("rev-parse", "--short", "HEAD").strip() or "unknown"
-    return commit + (" (with uncommitted changes)" if git("status", "--porcelain").strip() else "")
+    # bench/results/ holds what the bench writes (this report, the URL lists): not code.
+    changed = git("status", "--porcelain", "--", ".", ":(exclude)bench/results").strip()
+    return commit + (" (with uncommitted changes)" if changed else "")
 
 
 def dataset_facts(scale):

@@ -224,3 +224,26 @@ def test_a_server_s_log_tail_holds_only_the_lines_it_wrote(tmp_path):
     assert server.log_tail() == "[ERROR] Worker failed\nline 2\nline 3"
     assert server.log_tail(lines=2) == "line 2\nline 3"
     assert Server({}, tmp_path / "missing.log").log_tail() == "(no log)"
+
+
+def test_the_report_names_the_commit_and_changed_code_but_not_its_own_results(tmp_path):
+    import subprocess
+
+    from bench.run import git_commit
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "bench" / "results").mkdir(parents=True)
+    (tmp_path / "bench" / "results" / "latest.md").write_text("old\n")
+    (tmp_path / "app.py").write_text("x = 1\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "first")
+    clean = git_commit(tmp_path)
+    assert clean and "uncommitted" not in clean
+    (tmp_path / "bench" / "results" / "latest.md").write_text("new\n")
+    (tmp_path / "bench" / "results" / "urls-large.json").write_text("{}\n")
+    assert git_commit(tmp_path) == clean
+    (tmp_path / "app.py").write_text("x = 2\n")
+    assert git_commit(tmp_path) == f"{clean} (with uncommitted changes)"
