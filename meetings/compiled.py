@@ -39,8 +39,14 @@ What the build function may do, and what it may not:
 - it must not read anything that changes between requests, such as today's date or a
   setting: the SQL it gives is kept, so such a value would be kept with it. Pass it as
   a value instead;
+- an int argument is compared for equality (an id, a point's number): a value no integer
+  column can hold (past 64 bits, as a URL may ask for) matches no row, and the call returns
+  no rows without a query, as Django's own lookups do;
 - the result can be iterated, counted with ``len()`` and tested for truth, but not
   filtered or changed further: that raises ``TypeError`` rather than ignoring the change.
+
+Querysets whose build function is made at run time (a list's page of rows, a filter's
+choices) are kept by a key instead, with :func:`kept`.
 """
 
 import copy
@@ -63,6 +69,10 @@ _STAND_INS = {
         lambda i: datetime.date(2002, 2, 2) + datetime.timedelta(days=i),
     ),
 }
+
+
+# The largest integer a database column holds (a 64-bit BigIntegerField).
+_LARGEST_INT = 2**63 - 1
 
 
 class _PreparedConnection:
@@ -138,17 +148,15 @@ class _KeptQuery(Query):
 class _Compiled:
     """One build function's SQL on one database, and where each argument's value goes in it."""
 
-    def __init__(self, build, types, using):
+    def __init__(self, build, types):
         first = [_STAND_INS[kind][0](index) for index, kind in enumerate(types)]
         second = [_STAND_INS[kind][1](index) for index, kind in enumerate(types)]
-        queryset = build(*first)
-        self.queryset = queryset.using(using) if using else queryset
+        self.queryset = build(*first)
         self.compiler = self.queryset.query.get_compiler(using=self.queryset.db)
         self.sql, params = self.compiler.as_sql()
         params = list(params)
-        other_queryset = build(*second)
-        other_queryset = other_queryset.using(using) if using else other_queryset
-        other_params = list(other_queryset.query.get_compiler(using=other_queryset.db).as_sql()[1])
+        other = build(*second)
+        other_params = list(other.query.get_compiler(using=other.db).as_sql()[1])
         if len(params) != len(other_params):
             raise CompiledQueryError(f"{build.__qualname__} builds SQL whose shape depends on its arguments.")
         self.params = params
@@ -201,7 +209,7 @@ def _same(param, value):
     return param == value or (isinstance(value, datetime.date) and param == value.isoformat())
 
 
-def compiled_query(*types, using=None):
+def compiled_query(*types):
     """Decorate a function building a queryset from arguments of these ``types`` (str, int, date).
 
     The decorated function returns the queryset for its arguments from SQL compiled on its
@@ -215,6 +223,7 @@ def compiled_query(*types, using=None):
         compiled = {}
         lock = threading.Lock()
 
+        @functools.wraps(build)
         def run(*values):
             if len(values) != len(types):
                 raise CompiledQueryError(f"{build.__qualname__} takes {len(types)} arguments.")
@@ -223,41 +232,52 @@ def compiled_query(*types, using=None):
                     raise CompiledQueryError(
                         f"{build.__qualname__} takes {kind.__name__}, not {type(value).__name__}."
                     )
-            alias = using or "default"
-            # Per connection vendor as well: a test run may point "default" elsewhere.
-            key = (alias, connections[alias].vendor)
+            # Per connection vendor: a test run may point "default" elsewhere.
+            key = connections["default"].vendor
             entry = compiled.get(key)
             if entry is None:
                 with lock:
                     entry = compiled.get(key)
                     if entry is None:
-                        entry = compiled[key] = _Compiled(build, types, using)
+                        entry = compiled[key] = _Compiled(build, types)
+            if any(
+                kind is int and not -_LARGEST_INT - 1 <= value <= _LARGEST_INT
+                for value, kind in zip(values, types, strict=True)
+            ):
+                return entry.queryset.none()
             return entry.queryset_for(values)
 
-        run.build = build
-        run.__doc__ = build.__doc__
-        run.__name__ = build.__name__
-        run.__qualname__ = build.__qualname__
         return run
 
     return decorate
 
 
-_BY_IDS = {}
+_KEPT = {}
+
+
+def kept(key, build, *types):
+    """``compiled_query(*types)(build)``, made on the first call for ``key`` and kept under it.
+
+    For a build function made at run time: ``key`` names what it builds, with everything
+    that changes its SQL, and a later call with the same key runs the SQL kept then.
+    """
+    run = _KEPT.get(key)
+    if run is None:
+        run = _KEPT.setdefault(key, compiled_query(*types)(build))
+    return run
+
+
+def padded(ids, length):
+    """``ids`` made ``length`` long by repeating the last (``pk IN (4, 7, 7)`` finds ``pk IN (4, 7)``)."""
+    ids = list(ids)
+    if not ids or len(ids) > length:
+        raise CompiledQueryError(f"A padded list of ids takes 1 to {length} ids, not {len(ids)}.")
+    return [*ids, *[ids[-1]] * (length - len(ids))]
 
 
 def by_ids(key, build, ids, length):
     """``build(*ids)`` for at most ``length`` ids, compiled once for ``key`` and ``length``.
 
-    The ids are padded to ``length`` by repeating the last (``pk IN (4, 7, 7)`` finds the
-    rows ``pk IN (4, 7)`` finds), so that every page of a list runs the same SQL. ``key``
-    names what ``build`` makes, with everything that changes its SQL besides the ids: the
-    query is compiled on its key's first call and kept.
+    The ids are :func:`padded` to ``length``, so that every page of a list runs the same SQL.
     """
-    ids = list(ids)
-    if not ids or len(ids) > length:
-        raise CompiledQueryError(f"by_ids takes 1 to {length} ids, not {len(ids)}.")
-    run = _BY_IDS.get((key, length))
-    if run is None:
-        run = _BY_IDS.setdefault((key, length), compiled_query(*[int] * length)(build))
-    return run(*ids, *[ids[-1]] * (length - len(ids)))
+    return kept((key, length), build, *[int] * length)(*padded(ids, length))

@@ -10,7 +10,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
 
-from .compiled import compiled_query
+from .compiled import kept
 from .models import (
     ActionItem,
     Commitment,
@@ -222,23 +222,6 @@ class FilterForm(forms.Form):
 _CHOICE_COLUMNS = ("slug", "name", "name_en", "title", "title_en")
 
 
-# The query of each filter's choices, compiled once (meetings.compiled), by FilterSet and field.
-_CHOICE_QUERIES = {}
-
-
-def _choice_rows(filterset_class, name, queryset):
-    """The rows of ``queryset``, which must be the same for every request to this filter.
-
-    Compiled on the first request, its SQL is kept: the choices of each filter are the same
-    query every time (only the rows change), so its building and compiling are done once.
-    """
-    key = (filterset_class, name)
-    run = _CHOICE_QUERIES.get(key)
-    if run is None:
-        run = _CHOICE_QUERIES.setdefault(key, compiled_query()(lambda: queryset))
-    return run()
-
-
 def use_slug_boxes_for_long_lists(filterset, names):
     """A <select> for each field in ``names`` whose choices are few, else text boxes for slugs.
 
@@ -253,9 +236,13 @@ def use_slug_boxes_for_long_lists(filterset, names):
         # time, and 200 model instances still a tenth. Instances are made for a short list only.
         model = field.queryset.model
         columns = [c for c in _CHOICE_COLUMNS if any(f.name == c for f in model._meta.concrete_fields)]
-        rows = list(
-            _choice_rows(type(filterset), name, field.queryset.values_list(*columns)[: LONGEST_SELECT + 1])
+        # Compiled on the first request and kept (meetings.compiled): a filter's choices are
+        # the same query for every request, only their rows change.
+        choices = kept(
+            ("filter choices", type(filterset), name),
+            lambda field=field, columns=columns: field.queryset.values_list(*columns)[: LONGEST_SELECT + 1],
         )
+        rows = list(choices())
         if len(rows) <= LONGEST_SELECT:
             options = [model(**dict(zip(columns, row, strict=True))) for row in rows]
             choices = [(field.prepare_value(o), field.label_from_instance(o)) for o in options]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import exports
-from .compiled import by_ids, compiled_query
+from .compiled import by_ids, compiled_query, padded
 from .counting import commitment_counts, correlated_count
 from .filters import CommitmentFilter, CompanyFilter, MeetingFilter
 from .history import corrections
@@ -227,11 +227,11 @@ def meeting_detail(request, slug):
 def _attach_pledges(commitments, rows, organizations=None):
     """Each commitment's pledges as ``commitment.pledged``: :class:`Cell` rows, by company name.
 
-    ``rows``: the pledges of these commitments (and perhaps others) as :func:`_pledge_rows`
-    reads them, plain rows, with one organization object per company rather than one per
-    pledge: a meeting of 80 companies and 7 points has 560 pledges, and as model instances
-    they were most of the page's time. ``organizations``: ``{id: organization}`` loaded
-    already (the meeting page's participants); the others are made from the pledge rows.
+    ``rows``: the pledges of these commitments as :func:`_pledge_rows` reads them: plain
+    rows, with one organization object per company rather than one per pledge (a meeting
+    of 80 companies and 7 points has 560 pledges, and as model instances they were most of
+    the page's time). ``organizations``: ``{id: organization}`` loaded already (the meeting
+    page's participants); the others are made from the pledge rows.
     """
     by_id = {commitment.pk: commitment for commitment in commitments}
     organizations = dict(organizations or {})
@@ -240,14 +240,12 @@ def _attach_pledges(commitments, rows, organizations=None):
     if not by_id:
         return
     for commitment_id, status, organization_id, *names in rows:
-        commitment = by_id.get(commitment_id)
-        if commitment is None:
-            continue
         organization = organizations.get(organization_id)
         if organization is None:  # not loaded already (on the meeting page: no recorded participation)
             slug, name, name_en, kind = names
             organization = Organization(id=organization_id, slug=slug, name=name, name_en=name_en, kind=kind)
             organizations[organization_id] = organization
+        commitment = by_id[commitment_id]
         commitment.pledged.append(Cell(organization, commitment, status))
 
 
@@ -354,11 +352,6 @@ def _overdue_items_pledged(organization_id, *values):
     )
 
 
-def _padded(ids):
-    """``ids`` made ``COMPANY_MEETINGS_PER_PAGE`` long by repeating the last (at least one)."""
-    return [*ids, *[ids[-1]] * (COMPANY_MEETINGS_PER_PAGE - len(ids))]
-
-
 def company_detail(request, slug):
     """A company, and its meetings newest first with its pledges at each, a page of meetings at a time.
 
@@ -372,12 +365,11 @@ def company_detail(request, slug):
     page = KnownCountPaginator(meeting_ids, COMPANY_MEETINGS_PER_PAGE, len(meeting_ids)).get_page(
         request.GET.get("page")
     )
-    today = timezone.localdate()
-    bounds = (today, today.replace(day=1), today.replace(month=1, day=1))
+    bounds = ActionItem.objects.overdue_bounds(timezone.localdate())
     pledge_count, overdue_count = next(iter(_pledge_totals(organization.pk, *bounds)), (0, 0))
     meetings, shown_pledges, overdue = [], [], {}
     if page.object_list:
-        shown_ids = _padded(list(page.object_list))
+        shown_ids = padded(page.object_list, COMPANY_MEETINGS_PER_PAGE)
         by_id = {meeting.pk: meeting for meeting in _company_meetings(organization.pk, *shown_ids)}
         meetings = [by_id[pk] for pk in page.object_list]
         shown_pledges = list(_company_pledges_at(organization.pk, *shown_ids))

@@ -229,3 +229,12 @@ def test_rows_by_ids_refuse_no_ids_and_too_many(db):
         by_ids("test pledges", _pledges_by_commitment, [], 3)
     with pytest.raises(CompiledQueryError, match="takes 1 to 3 ids, not 4"):
         by_ids("test pledges", _pledges_by_commitment, [1, 2, 3, 4], 3)
+
+
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**30])
+def test_an_int_no_column_can_hold_matches_no_row_without_a_query(two_meetings, number):
+    list(points("first", 1))  # compiled already
+    with CaptureQueriesContext(connection) as queries:
+        assert list(points("first", number)) == []
+    assert len(queries) == 0
+    assert [c.number for c in points("first", 2)] == [2]

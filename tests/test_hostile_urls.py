@@ -333,3 +333,9 @@ def test_a_raw_nul_and_invalid_utf8_in_the_query_string_are_a_message_or_ignored
     response, body = get("/meetings/export.csv", "organizer=%ff")
     assert response.status_code == 400
     assert "organizer: Select a valid choice." in body
+
+
+@pytest.mark.parametrize("number", [2**63 - 1, 2**63, 10**30])
+def test_a_point_number_too_large_for_any_column_is_a_404(client, founding_record, number):
+    assert client.get(f"/commitments/{MEETING}/{number}/").status_code == 404
+    assert client.get(f"/commitments/{MEETING}/2/").status_code == 200

@@ -45,10 +45,15 @@ class ActionItemQuerySet(models.QuerySet):
         A deadline of "May 2024" (month precision) passes only when May is over; the
         same rule as ``partial_dates.end_of`` and ``status.item_state``, in SQL.
         """
-        return self.overdue_before(today, today.replace(day=1), today.replace(month=1, day=1))
+        return self.overdue_before(*self.overdue_bounds(today))
+
+    @staticmethod
+    def overdue_bounds(today):
+        """The dates a deadline of day, month and year precision must fall before to have passed."""
+        return today, today.replace(day=1), today.replace(month=1, day=1)
 
     def overdue_before(self, day, month, year):
-        """``overdue(today)`` given its three bounds: today, the first of its month and of its year.
+        """``overdue(today)`` given its bounds (``overdue_bounds(today)``).
 
         For a query compiled once (``meetings.compiled``), which takes each date as it is given.
         """
