@@ -122,7 +122,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "meetings.templating.environment"},
+        "OPTIONS": {
+            "environment": "meetings.templating.environment",
+            # The page's language and script, looked up once for the helpers it calls.
+            "context_processors": ["meetings.templating.page_context"],
+        },
     },
     # The admin, and Django's own templates (forms, the default error pages).
     {

@@ -26,6 +26,7 @@ from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.translation import gettext_noop
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
@@ -68,11 +69,10 @@ def conversion_for(request):
     return _CONVERSIONS.get(translation.get_language())
 
 
-def shown_text(text, lang, request=None):
-    """``text`` (in language ``lang``) as the page shows it: a :class:`Shown`."""
+def shown_text(text, lang, conversion):
+    """``text`` (in language ``lang``) as a page applying ``conversion`` shows it: a :class:`Shown`."""
     text = "" if text is None else str(text)
     lang = lang or "zh"
-    conversion = conversion_for(request)
     if text and conversion and lang.lower() in conversion[1]:
         config, _scripts, result_lang = conversion
         converted = convert(text, config)
@@ -81,9 +81,9 @@ def shown_text(text, lang, request=None):
     return Shown(text, lang, False, text)
 
 
-def original_html(text, lang="zh", request=None):
+def original_html(text, lang, conversion):
     """An inline ``<span lang>`` with the original in the reader's script, marked when converted."""
-    result = shown_text(text, lang, request)
+    result = shown_text(text, lang, conversion)
     if result.converted:
         return Markup(
             f'<span lang="{escape(result.lang)}" class="converted" title="{escape(result.original)}">'
@@ -92,39 +92,16 @@ def original_html(text, lang="zh", request=None):
     return Markup(f'<span lang="{escape(result.lang)}">{escape(result.text)}</span>')
 
 
-def short_name(org, request=None, english=None):
-    """An organization's name as lists show it: English on English pages, else the original.
-
-    ``english``: whether the page is in English, when the caller knows it already (a list of
-    names looks the language up once).
-    """
-    if translation.get_language() == "en" if english is None else english:
+def short_name(org, conversion, english):
+    """An organization's name as lists show it: English on English pages, else the original."""
+    if english:
         return org.name_en or org.name
-    return original_html(org.name, "zh", request)
+    return original_html(org.name, "zh", conversion)
 
 
 def bcp47(code):
     """Django's language code ("zh-hans") as the BCP 47 tag for ``lang`` ("zh-Hans")."""
     return _BCP47.get(code, code)
-
-
-# -- what the templates call ---------------------------------------------------------------
-
-
-@pass_context
-def shown(context, text, lang="zh"):
-    """``{% set title = shown(meeting.title, meeting.language) %}``: ``title.text``, ``title.lang``."""
-    return shown_text(text, lang, context.get("request"))
-
-
-@pass_context
-def original(context, text, lang="zh"):
-    return original_html(text, lang, context.get("request"))
-
-
-@pass_context
-def org_short(context, org):
-    return short_name(org, context.get("request"))
 
 
 def absolute_url(request, record):
@@ -145,40 +122,36 @@ def absolute_url(request, record):
     return url
 
 
-@pass_context
-def org_name(context, org):
-    """A link to an organization: its original name, then the English (ours unless official)."""
-    request = context.get("request")
-    english = f' <span class="translation" lang="en">{escape(org.name_en)}</span>' if org.name_en else ""
-    name = original_html(org.name, "zh", request)
-    return Markup(f'<a href="{escape(absolute_url(request, org))}">{name}{english}</a>')
+# -- translations, memoised -----------------------------------------------------------------
+# The pages look up the same few hundred messages on every request, each through Django's
+# active-translation machinery (a few microseconds, 300 times on a company's page). The
+# catalogues do not change while a process runs, so each message is looked up once per
+# language; a test that changes the languages or the catalogues' paths clears the memo.
+
+# Messages written by the helpers below, found here by makemessages.
+LIST_SEPARATOR = gettext_noop(", ")
+DATE_NOT_GIVEN = gettext_noop("Date not given")
+SOURCE_SAYS = gettext_noop("the source says")
+REPORTED = gettext_noop("; reported")
+NOT_PLEDGED = gettext_noop("not pledged")
 
 
-@pass_context
-def pledgers(context, pledges, links=False, empty="—"):
-    """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
-    request, english = context.get("request"), translation.get_language() == "en"
-    names = [escape(short_name(pledge.organization, request, english)) for pledge in pledges]
-    if not names:
-        return escape(empty)
-    if links:
-        names = [
-            Markup(f'<a href="{escape(absolute_url(request, pledge.organization))}">{name}</a>')
-            for pledge, name in zip(pledges, names, strict=True)
-        ]
-    return Markup(escape(translation.gettext(", ")).join(names))
+@functools.lru_cache(maxsize=4096)
+def _translated(language, function, *args):
+    with translation.override(language):
+        return getattr(translation, function)(*args)
 
 
-@pass_context
-def script_conversion(context):
-    """The result tag ("zh-Hans"/"zh-Hant") when this page converts originals, else an empty string."""
-    conversion = conversion_for(context.get("request"))
-    return conversion[2] if conversion else ""
+@functools.lru_cache(maxsize=4096)
+def _translated_markup(language, message):
+    """``{{ _("…") }}`` as a page writes it: the message translated, escaped, "%%" made "%"."""
+    return Markup(_translated(language, "gettext", message)) % {}
 
 
-def page_lang():
-    """The ``<html lang>`` of the page: the active interface language."""
-    return bcp47(translation.get_language() or "en")
+@functools.lru_cache(maxsize=256)
+def _choice_labels(model, field_name, language):
+    with translation.override(language):
+        return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -188,55 +161,235 @@ def _local_date(day, language):
         return formats.date_format(day, "DATE_FORMAT")
 
 
-def local_date(day):
-    """A date in the page language's DATE_FORMAT (as Django's ``date:"DATE_FORMAT"``)."""
-    return _local_date(day, translation.get_language())
+@functools.lru_cache(maxsize=4096)
+def _local_partial(value, language):
+    with translation.override(language):
+        return local_partial(value)
 
 
-@pass_context
-def meeting_date(context, meeting):
-    """When a meeting was held, to the precision the sources give, or what the source says of it.
+@receiver(setting_changed)
+def _forget_translations(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        memos = (_translated, _translated_markup, _choice_labels, _local_date, _local_partial, _languages)
+        for memo in memos:
+            memo.cache_clear()
 
-    "Date not given" (with the source's own words, when it has some) where the day is unknown,
-    then the day it was first reported, if known. In Python rather than a template macro: lists
-    show it on every row.
+
+# -- what the templates call ---------------------------------------------------------------
+
+
+class Page:
+    """The helpers a page's template calls, for one page: its language, script conversion and request.
+
+    The context processor (:func:`page_context`) puts them in each page's context, looked
+    up once per page. Django keeps the active language in an asgiref ``Local``, 1.5 µs a
+    look-up, which the helpers needed for every message, label, name and date: 290 times on
+    a company's page. And Jinja2 gives a helper that takes the context (``pass_context``)
+    a copy of it on each call from inside a loop: 210 copies on a company's page. These are
+    plain methods, with what they need of the page at hand.
+
+    The messages are written as Jinja2's i18n extension writes them ("new style" gettext):
+    translated, escaped, then always %-formatted with their variables, so "%%" is "%".
     """
-    known = meeting.date_known
-    if known:
-        parts = [f'<time datetime="{escape(known)}">{escape(local_partial(known))}</time>']
-    else:
-        parts = [escape(translation.gettext("Date not given"))]
-        if meeting.date_as_reported:
-            source_says = escape(translation.gettext("the source says"))
-            reported = original_html(meeting.date_as_reported, meeting.language, context.get("request"))
-            parts.append(f" ({source_says} {reported}")
-            if meeting.date_as_reported_en:
-                parts.append(f", “{escape(meeting.date_as_reported_en)}”")
-            parts.append(")")
-    if meeting.reported_on:
-        day, reported = meeting.reported_on, escape(translation.gettext("; reported"))
-        parts.append(f'{reported} <time datetime="{day.isoformat()}">{escape(local_date(day))}</time>')
-    return Markup("".join(parts))
+
+    # The template names of the helpers, each a method of the same name ("_" is gettext).
+    HELPERS = (
+        "gettext",
+        "ngettext",
+        "pgettext",
+        "npgettext",
+        "shown",
+        "original",
+        "org_short",
+        "org_name",
+        "pledgers",
+        "script_conversion",
+        "current_language",
+        "page_lang",
+        "local_date",
+        "meeting_date",
+        "choice_label",
+        "pledge_matrix_rows",
+    )
+
+    def __init__(self, language, conversion, request=None):
+        self.language = language
+        self.conversion = conversion
+        self.request = request
+        self.english = language == "en"
+
+    @classmethod
+    def for_request(cls, request):
+        return cls(translation.get_language(), conversion_for(request), request)
+
+    def helpers(self):
+        """``{template name: helper}`` for a template's context."""
+        helpers = {name: getattr(self, name) for name in self.HELPERS}
+        return {**helpers, "_": self.gettext, "page_helpers": self}
+
+    # Messages.
+
+    def gettext(self, message, **variables):
+        if not variables:
+            return _translated_markup(self.language, message)
+        return Markup(_translated(self.language, "gettext", message)) % variables
+
+    def ngettext(self, singular, plural, number, **variables):
+        variables.setdefault("num", number)
+        return Markup(_translated(self.language, "ngettext", singular, plural, number)) % variables
+
+    def pgettext(self, message_context, message, **variables):
+        variables.setdefault("context", message_context)
+        return Markup(_translated(self.language, "pgettext", message_context, message)) % variables
+
+    def npgettext(self, message_context, singular, plural, number, **variables):
+        variables.setdefault("context", message_context)
+        variables.setdefault("num", number)
+        translated = _translated(self.language, "npgettext", message_context, singular, plural, number)
+        return Markup(translated) % variables
+
+    def choice_label(self, instance, field_name):
+        """The label of a choice field's value in the page language, as ``get_FOO_display()``, memoised."""
+        value = getattr(instance, field_name)
+        return _choice_labels(type(instance), field_name, self.language).get(value, value)
+
+    def current_language(self):
+        """The page's interface language ("en", "zh-hans", "zh-hant")."""
+        return self.language
+
+    def page_lang(self):
+        """The ``<html lang>`` of the page: its interface language."""
+        return bcp47(self.language or "en")
+
+    def local_date(self, day):
+        """A date in the page language's DATE_FORMAT (as Django's ``date:"DATE_FORMAT"``)."""
+        return _local_date(day, self.language)
+
+    # Originals and names.
+
+    def shown(self, text, lang="zh"):
+        """``{% set title = shown(meeting.title, meeting.language) %}``: ``title.text``, ``title.lang``."""
+        return shown_text(text, lang, self.conversion)
+
+    def original(self, text, lang="zh"):
+        return original_html(text, lang, self.conversion)
+
+    def script_conversion(self):
+        """The result tag ("zh-Hans"/"zh-Hant") when this page converts originals, else an empty string."""
+        return self.conversion[2] if self.conversion else ""
+
+    def org_short(self, org):
+        return short_name(org, self.conversion, self.english)
+
+    def org_name(self, org):
+        """A link to an organization: its original name, then the English (ours unless official)."""
+        english = f' <span class="translation" lang="en">{escape(org.name_en)}</span>' if org.name_en else ""
+        name = original_html(org.name, "zh", self.conversion)
+        return Markup(f'<a href="{escape(absolute_url(self.request, org))}">{name}{english}</a>')
+
+    def pledgers(self, pledges, links=False, empty="—"):
+        """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
+        names = [escape(short_name(pledge.organization, self.conversion, self.english)) for pledge in pledges]
+        if not names:
+            return escape(empty)
+        if links:
+            names = [
+                Markup(f'<a href="{escape(absolute_url(self.request, pledge.organization))}">{name}</a>')
+                for pledge, name in zip(pledges, names, strict=True)
+            ]
+        return Markup(escape(_translated(self.language, "gettext", LIST_SEPARATOR)).join(names))
+
+    def meeting_date(self, meeting):
+        """When a meeting was held, to the precision the sources give, or what the source says of it.
+
+        "Date not given" (with the source's own words, when it has some) where the day is
+        unknown, then the day it was first reported, if known. In Python rather than a
+        template macro: lists show it on every row.
+        """
+        language = self.language
+        known = meeting.date_known
+        if known:
+            parts = [f'<time datetime="{escape(known)}">{escape(_local_partial(known, language))}</time>']
+        else:
+            parts = [escape(_translated(language, "gettext", DATE_NOT_GIVEN))]
+            if meeting.date_as_reported:
+                source_says = escape(_translated(language, "gettext", SOURCE_SAYS))
+                reported = original_html(meeting.date_as_reported, meeting.language, self.conversion)
+                parts.append(f" ({source_says} {reported}")
+                if meeting.date_as_reported_en:
+                    parts.append(f", “{escape(meeting.date_as_reported_en)}”")
+                parts.append(")")
+        if meeting.reported_on:
+            day, reported = meeting.reported_on, escape(_translated(language, "gettext", REPORTED))
+            shown_day = escape(_local_date(day, language))
+            parts.append(f'{reported} <time datetime="{day.isoformat()}">{shown_day}</time>')
+        return Markup("".join(parts))
+
+    def pledge_matrix_rows(self, matrix, commitments):
+        """The rows of the meeting page's pledge matrix: each company, then its status for each point.
+
+        One call for the whole table, each point's address, each status's label and each
+        company's anchor escaped once: written cell by cell from the template (a link, a name
+        and a row of cells for each of 80 companies), the matrix was half the page's rendering.
+        """
+        labels = _choice_labels(Pledge, "status", self.language)
+        none = escape(_translated(self.language, "gettext", NOT_PLEDGED))
+        not_pledged = f'<td><span class="status status--none">{none}</span></td>'
+        points = {commitment.pk: escape(absolute_url(self.request, commitment)) for commitment in commitments}
+        # A cell is its point's and status's markup around the company's anchor: made once for each.
+        around = {}
+        rows = []
+        for organization, cells in matrix:
+            anchor = escape(organization.slug)
+            name = escape(short_name(organization, self.conversion, self.english))
+            address = escape(absolute_url(self.request, organization))
+            rows.append(f'<tr><th scope="row"><a href="{address}">{name}</a></th>')
+            for pledge in cells:
+                if pledge is None:
+                    rows.append(not_pledged)
+                    continue
+                key = (pledge.commitment.pk, pledge.status)
+                if key not in around:
+                    status, label = escape(pledge.status), escape(labels.get(pledge.status, pledge.status))
+                    around[key] = (
+                        f'<td><a class="status status--{status}" href="{points[key[0]]}#pledge-',
+                        f'">{label}</a></td>',
+                    )
+                before, after = around[key]
+                rows.extend((before, anchor, after))
+            rows.append("</tr>\n")
+        return Markup("".join(rows))
+
+
+def page_context(request):
+    """The Jinja2 pages' context processor: the helpers, for the page rendered (:class:`Page`)."""
+    return Page.for_request(request).helpers()
+
+
+def _page_of(context):
+    """A :class:`Page` for a template rendered without a request, from the active language."""
+    return Page(translation.get_language(), conversion_for(context.get("request")), context.get("request"))
+
+
+def _without_request(name):
+    """The helper ``name`` for a template rendered without a request (a feed's entry), as a global."""
+    method = getattr(Page, name)
+
+    @pass_context
+    def helper(context, *args, **kwargs):
+        return method(_page_of(context), *args, **kwargs)
+
+    helper.__name__ = name
+    return helper
 
 
 @pass_context
-def pledge_cells(context, organization, cells):
-    """The <td>s of one company's row of the pledge matrix: its status for each point, or "not pledged"."""
-    request = context.get("request")
-    labels = _choice_labels(Pledge, "status", translation.get_language())
-    none = escape(translation.gettext("not pledged"))  # outside the f-string, where xgettext finds it
-    not_pledged = f'<td><span class="status status--none">{none}</span></td>'
-    anchor = escape(organization.slug)
-    return Markup(
-        "".join(
-            not_pledged
-            if pledge is None
-            else f'<td><a class="status status--{escape(pledge.status)}" '
-            f'href="{escape(absolute_url(request, pledge.commitment))}#pledge-{anchor}">'
-            f"{escape(labels.get(pledge.status, pledge.status))}</a></td>"
-            for pledge in cells
-        )
-    )
+def page_partial(context, value):
+    """A partial date ("2024-05") as the page's language writes it (``partial_dates.local_partial``)."""
+    if not value:
+        return value
+    page = context.get("page_helpers") or _page_of(context)
+    return _local_partial(value, page.language)
 
 
 @pass_context
@@ -266,77 +419,22 @@ def url(name, *args, **kwargs):
     return link(name)
 
 
-# -- translations, memoised -----------------------------------------------------------------
-# The pages look up the same few hundred messages on every request, each through Django's
-# active-translation machinery (a few microseconds, 300 times on a company's page). The
-# catalogues do not change while a process runs, so each message is looked up once per
-# language; a test that changes the languages or the catalogues' paths clears the memo.
-
-
-@functools.lru_cache(maxsize=4096)
-def _translated(language, function, *args):
-    with translation.override(language):
-        return getattr(translation, function)(*args)
-
-
-def _memoised(function):
-    def translate(*args):
-        return _translated(translation.get_language(), function, *args)
-
-    translate.__name__ = function
-    return translate
-
-
-@functools.lru_cache(maxsize=256)
-def _choice_labels(model, field_name, language):
-    with translation.override(language):
-        return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
-
-
-def choice_label(instance, field_name):
-    """The label of a choice field's value in the page language, as ``get_FOO_display()``, memoised."""
-    value = getattr(instance, field_name)
-    return _choice_labels(type(instance), field_name, translation.get_language()).get(value, value)
-
-
-@receiver(setting_changed)
-def _forget_translations(setting, **kwargs):
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        for memo in (_translated, _choice_labels, _local_date, _languages):
-            memo.cache_clear()
-
-
 def environment(**options):
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(
-        _memoised("gettext"),
-        _memoised("ngettext"),
-        newstyle=True,
-        pgettext=_memoised("pgettext"),
-        npgettext=_memoised("npgettext"),
-    )
+    # {% trans %} blocks pass their variables to gettext as keywords ("new style").
+    env.newstyle_gettext = True
+    helpers = {name: _without_request(name) for name in Page.HELPERS}
+    env.globals.update(helpers, _=helpers["gettext"])
     env.globals.update(
         url=url,
         static=static,
         querystring=querystring,
-        current_language=translation.get_language,
         languages=languages,
-        page_lang=page_lang,
-        shown=shown,
-        original=original,
-        org_short=org_short,
-        org_name=org_name,
-        pledgers=pledgers,
-        meeting_date=meeting_date,
-        local_date=local_date,
-        choice_label=choice_label,
-        pledge_cells=pledge_cells,
-        script_conversion=script_conversion,
     )
     env.filters.update(
         bcp47=bcp47,
         capfirst=defaultfilters.capfirst,
-        local_partial=local_partial,
+        local_partial=page_partial,
         date=defaultfilters.date,
         truncatewords=defaultfilters.truncatewords,
         urlencode=defaultfilters.urlencode,
