@@ -134,6 +134,12 @@ DATE_NOT_GIVEN = gettext_noop("Date not given")
 SOURCE_SAYS = gettext_noop("the source says")
 REPORTED = gettext_noop("; reported")
 NOT_PLEDGED = gettext_noop("not pledged")
+POINT = gettext_noop("Point %(number)s")
+AS_OF = gettext_noop("as of")
+OVERDUE = gettext_noop("overdue")
+DEADLINE = gettext_noop("deadline")
+HOW_WE_KNOW = gettext_noop("How we know:")
+IMPLIED = gettext_noop("implied by the source")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -210,6 +216,8 @@ class Page:
         "meeting_date",
         "choice_label",
         "pledge_matrix_rows",
+        "company_pledges",
+        "participants",
     )
 
     def __init__(self, language, conversion, request=None):
@@ -217,6 +225,7 @@ class Page:
         self.conversion = conversion
         self.request = request
         self.english = language == "en"
+        self._pledger_names = {}
 
     @classmethod
     def for_request(cls, request):
@@ -287,17 +296,41 @@ class Page:
         name = original_html(org.name, "zh", self.conversion)
         return Markup(f'<a href="{escape(absolute_url(self.request, org))}">{name}{english}</a>')
 
+    def participants(self, participations):
+        """The items of the meeting page's list of companies: each linked, marked where only implied.
+
+        One call for the list, which has a row for each of up to hundreds of companies.
+        """
+        implied = escape(_translated(self.language, "gettext", IMPLIED))
+        return Markup(
+            "".join(
+                f"<li>{self.org_name(participation.organization)}"
+                + ("" if participation.named_in_source else f' <span class="label">{implied}</span>')
+                + "</li>\n"
+                for participation in participations
+            )
+        )
+
     def pledgers(self, pledges, links=False, empty="—"):
-        """The pledging organizations' short names, separated by commas; ``empty`` when there are none."""
-        names = [escape(short_name(pledge.organization, self.conversion, self.english)) for pledge in pledges]
+        """The pledging organizations' short names, separated by commas; ``empty`` when there are none.
+
+        Each organization's name is made once per page: the meeting page lists its 80
+        companies under each of its points.
+        """
+        names = [self._pledger(pledge.organization, links) for pledge in pledges]
         if not names:
             return escape(empty)
-        if links:
-            names = [
-                Markup(f'<a href="{escape(absolute_url(self.request, pledge.organization))}">{name}</a>')
-                for pledge, name in zip(pledges, names, strict=True)
-            ]
-        return Markup(escape(_translated(self.language, "gettext", LIST_SEPARATOR)).join(names))
+        return Markup(str(escape(_translated(self.language, "gettext", LIST_SEPARATOR))).join(names))
+
+    def _pledger(self, organization, links):
+        key = (organization.pk, links)
+        name = self._pledger_names.get(key)
+        if name is None:
+            name = escape(short_name(organization, self.conversion, self.english))
+            if links:
+                name = f'<a href="{escape(absolute_url(self.request, organization))}">{name}</a>'
+            name = self._pledger_names[key] = str(name)
+        return name
 
     def meeting_date(self, meeting):
         """When a meeting was held, to the precision the sources give, or what the source says of it.
@@ -359,6 +392,60 @@ class Page:
                 rows.extend((before, anchor, after))
             rows.append("</tr>\n")
         return Markup("".join(rows))
+
+    def company_pledges(self, pledges, meeting):
+        """A company's pledges at one meeting, as the items of its page's list.
+
+        Each: the point's number, linked, and heading (original, then ours in English); the
+        pledge's status, as of when; its overdue action items; how we know of the pledge.
+        One call for the list: written from the template, each item made a dozen calls (its
+        link, its messages and labels), most of the company page's rendering.
+        """
+        language = self.language
+        messages = {
+            name: escape(_translated(language, "gettext", message))
+            for name, message in (("as_of", AS_OF), ("overdue", OVERDUE), ("deadline", DEADLINE))
+        }
+        point = Markup(_translated(language, "gettext", POINT))
+        how_we_know = escape(_translated(language, "gettext", HOW_WE_KNOW))
+        statuses = _choice_labels(Pledge, "status", language)
+        bases = _choice_labels(Pledge, "basis", language)
+        items = []
+        for pledge in pledges:
+            commitment = pledge.commitment
+            address = escape(absolute_url(self.request, commitment))
+            items.append(
+                f'<li value="{commitment.number}">\n'
+                f'<a href="{address}">{point % {"number": commitment.number}}</a>:\n'
+                f"{original_html(commitment.heading, meeting.language, self.conversion)}\n"
+            )
+            if commitment.heading_en:
+                items.append(
+                    f'<br><span class="translation" lang="en">{escape(commitment.heading_en)}</span>'
+                )
+            status, label = escape(pledge.status), escape(statuses.get(pledge.status, pledge.status))
+            items.append(f'\n<br><span class="status status--{status}">{label}</span>')
+            if pledge.status_as_of:
+                day = pledge.status_as_of
+                items.append(
+                    f' <span class="meta">{messages["as_of"]} <time datetime="{day.isoformat()}">'
+                    f"{escape(_local_date(day, language))}</time></span>"
+                )
+            items.append("\n")
+            if pledge.overdue_items:
+                items.append('<ul class="overdue">')
+                for item in pledge.overdue_items:
+                    text = original_html(item.text, meeting.language, self.conversion)
+                    deadline = item.deadline_display
+                    deadline = escape(_local_partial(deadline, language) if deadline else deadline)
+                    items.append(
+                        f'<li><span class="status status--overdue">{messages["overdue"]}</span> {text}'
+                        f" ({messages['deadline']} {deadline})</li>"
+                    )
+                items.append("</ul>")
+            basis = escape(bases.get(pledge.basis, pledge.basis))
+            items.append(f'\n<br><span class="basis">{how_we_know} {basis}</span>\n</li>\n')
+        return Markup("".join(items))
 
 
 def page_context(request):

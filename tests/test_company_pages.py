@@ -136,3 +136,36 @@ def test_a_company_page_in_one_meeting_has_no_pager(client, founding_record):
     html = client.get("/companies/chalco/").content.decode()
     assert "Meetings 1–" not in html
     assert 'class="pagination"' not in html
+
+
+def test_each_pledge_on_a_company_page_shows_its_point_status_and_basis(client, in_language, db):
+    import datetime
+
+    from meetings.models import Pledge
+
+    meeting, (firm,), (first, second) = make_meeting_with_pledges(companies=1, commitments=2)
+    Pledge.objects.filter(commitment=first).update(status="fulfilled", status_as_of=datetime.date(2024, 5, 7))
+    second.heading_en = ""
+    second.save()
+    html = client.get(firm.get_absolute_url()).content.decode()
+    entry = html[html.index(f'<li value="{first.number}">') :]
+    entry = " ".join(entry[: entry.index("</li>")].split())
+    assert entry == (
+        f'<li value="{first.number}"> <a href="{first.get_absolute_url()}">Point {first.number}</a>: '
+        f'<span lang="{meeting.language}">{first.heading}</span> '
+        f'<br><span class="translation" lang="en">{first.heading_en}</span> '
+        '<br><span class="status status--fulfilled">fulfilled</span> <span class="meta">as of '
+        '<time datetime="2024-05-07">2024-05-07</time></span> '
+        '<br><span class="basis">How we know: '
+        "inferred: took part in the meeting that reached consensus</span>"
+    )
+    later = html[html.index(f'<li value="{second.number}">') :]
+    later = later[: later.index("</li>")]
+    assert 'class="translation"' not in later  # no English heading yet: none shown
+    assert "as of" not in later  # no status date: none shown
+    assert 'class="status status--no_record"' in later
+
+    translated = in_language("zh-hans").get(firm.get_absolute_url()).content.decode()
+    assert f">第{first.number}条</a>:" in translated
+    assert '<span class="status status--fulfilled">已履行</span> <span class="meta">截至 ' in translated
+    assert '<br><span class="basis">依据： ' in translated
