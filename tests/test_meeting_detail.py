@@ -100,3 +100,19 @@ def test_the_matrix_labels_follow_the_interface_language_whichever_was_served_fi
         matrix = html[start : html.index("</table>", start)]
         assert cell.format(label) in matrix
         assert matrix.count("status--no_record") == 35
+
+
+def test_a_company_the_source_does_not_name_is_marked_implied(client, founding_record):
+    from meetings.models import Participation
+
+    Participation.objects.filter(meeting__slug="gallium-symposium-2023", organization__slug="chalco").update(
+        named_in_source=False
+    )
+    html = client.get(URL).content.decode()
+    companies = html[html.index('<ul class="orgs">') :]
+    companies = companies[: companies.index("</ul>")]
+    items = companies.split("<li>")[1:]
+    assert len(items) == 7
+    implied = [item for item in items if '<span class="label">implied by the source</span>' in item]
+    assert len(implied) == 1
+    assert 'href="/companies/chalco/"' in implied[0]
