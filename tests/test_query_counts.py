@@ -32,8 +32,9 @@ PAGES = {
     "/companies/": 3,
     # the same, and the industry chosen
     "/companies/?industry=gallium&province=guangdong&q=a": 4,
-    # the company, its meetings' ids, a page of them, totals, the page's pledges, overdue items
-    "/companies/chalco/": 6,
+    # the company, its meetings' ids (with its overdue pledges), a page of them, the page's
+    # pledges, overdue items
+    "/companies/chalco/": 5,
     "/organizations/cnia/": 4,
     # a government body taking part (in more meetings, with the added data)
     "/organizations/mofcom-bureau-of-industrial-security-import-and-export-control/": 4,
