@@ -17,6 +17,7 @@ Simplified originals to Traditional (s2tw). English pages, and any page asked fo
 """
 
 import functools
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -495,15 +496,20 @@ def languages():
     return _languages()
 
 
-def url(name, *args, **kwargs):
-    """``reverse()``; without arguments, ``link()``, which reverses each name once per script prefix.
+# What link() takes as it is: a number, or a slug (nothing in it that reverse() would quote).
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
 
-    Every page's header and footer link the lists and feeds: reversed on each request, they
-    were a tenth of the commitment page's rendering.
+
+def url(name, *args, **kwargs):
+    """``reverse()``, through ``link()`` (each name reversed once per script prefix) for slugs and numbers.
+
+    Every page's header and footer link the lists and feeds, and the record pages their
+    feeds and corrections: reversed on each request, they were a tenth of the commitment
+    page's rendering. Other arguments, and keyword arguments, go to ``reverse()``.
     """
-    if args or kwargs:
+    if kwargs or not all(isinstance(arg, int) or (isinstance(arg, str) and _SLUG.match(arg)) for arg in args):
         return reverse(name, args=args or None, kwargs=kwargs or None)
-    return link(name)
+    return link(name, *args)
 
 
 def environment(**options):

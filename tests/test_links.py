@@ -56,3 +56,28 @@ def test_absolute_url_without_a_request_is_the_records_own(founding_record):
 
     point = founding_record.commitments.get(number=2)
     assert absolute_url(None, point) == point.get_absolute_url() == "/commitments/gallium-symposium-2023/2/"
+
+
+@pytest.mark.parametrize(
+    ("viewname", "args", "kwargs"),
+    [
+        ("meetings:meeting-changes", ["gallium-symposium-2023"], {}),
+        ("meetings:feed-company", ["chalco"], {}),
+        ("meetings:commitment-detail", ["gallium-symposium-2023", 3], {}),
+        ("meetings:company-detail", [], {"slug": "chalco"}),
+        ("meetings:home", [], {}),
+    ],
+)
+def test_the_templates_url_equals_reverse(viewname, args, kwargs):
+    from meetings.templating import url
+
+    assert url(viewname, *args, **kwargs) == reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def test_the_templates_url_refuses_what_reverse_refuses():
+    from django.urls import NoReverseMatch
+
+    from meetings.templating import url
+
+    with pytest.raises(NoReverseMatch):
+        url("meetings:company-detail", "not a slug/ü")
