@@ -238,3 +238,26 @@ def test_an_int_no_column_can_hold_matches_no_row_without_a_query(two_meetings, 
         assert list(points("first", number)) == []
     assert len(queries) == 0
     assert [c.number for c in points("first", 2)] == [2]
+
+
+def test_the_converters_of_the_columns_are_worked_out_once_and_convert_every_run(two_meetings, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    @compiled_query(str)
+    def meetings_at(slug):
+        return Meeting.objects.filter(slug=slug)
+
+    expected = {m.slug: (m.held_on, m.created_at, m.title) for m in Meeting.objects.all()}
+    calls = []
+    original = SQLCompiler.get_converters
+
+    def counted(self, expressions):
+        calls.append(len(expressions))
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counted)
+    for meeting in (*two_meetings, *two_meetings):
+        (got,) = meetings_at(meeting.slug)
+        assert (got.held_on, got.created_at, got.title) == expected[meeting.slug]
+        assert isinstance(got.held_on, datetime.date)
+    assert len(calls) == 1
