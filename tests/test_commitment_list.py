@@ -125,3 +125,15 @@ def test_the_pledgers_are_listed_escaped_in_one_cell(client, db):
     assert 'data-label="Pledged by">乙公司, 甲&lt;b&gt;公司</td>' in html
     assert 'data-label="Pledged by">—</td>' in html
     assert "甲<b>" not in html
+
+
+def test_the_pledgers_are_read_with_only_the_columns_shown_the_others_deferred(client, founding_record):
+    response = client.get("/commitments/", {"company": "chalco"})
+    pledgers = {cell.organization for c in response.context["page"].object_list for cell in c.pledged}
+    assert {o.slug for o in pledgers} >= {"chalco", "east-hope-group"}
+    for organization in pledgers:
+        assert organization.name and organization.get_absolute_url().startswith("/companies/")
+        # Not read: a column left out loads from the database when asked for, never a default.
+        assert {"province", "is_public", "published_pledge_count"} <= organization.get_deferred_fields()
+    chalco = next(o for o in pledgers if o.slug == "chalco")
+    assert chalco.published_pledge_count == 5  # loaded when asked for
