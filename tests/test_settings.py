@@ -102,9 +102,20 @@ def _database_options(env):
 
 def test_postgresql_connections_start_with_the_planner_settings_unless_told_otherwise():
     url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
-    assert _database_options(url)["options"] == "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
-    assert "options" not in _database_options({**url, "PG_SESSION_OPTIONS": ""})
-    assert _database_options({**url, "PG_SESSION_OPTIONS": "-c work_mem=8MB"})["options"] == "-c work_mem=8MB"
+    generic = "-c plan_cache_mode=force_generic_plan"  # for the prepared compiled queries
+    assert _database_options(url)["options"] == (
+        f"-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0 {generic}"
+    )
+    assert _database_options({**url, "PG_SESSION_OPTIONS": ""})["options"] == generic
+    assert _database_options({**url, "PG_SESSION_OPTIONS": "-c work_mem=8MB"})["options"] == (
+        f"-c work_mem=8MB {generic}"
+    )
+    unprepared = {**url, "PREPARE_COMPILED_QUERIES": "0"}
+    assert (
+        _database_options(unprepared)["options"]
+        == "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
+    assert "options" not in _database_options({**unprepared, "PG_SESSION_OPTIONS": ""})
     # SQLite has no such setting.
     assert "options" not in _database_options({"DATABASE_URL": "sqlite:////tmp/unused.sqlite3"})
 
@@ -117,6 +128,8 @@ def test_the_planner_settings_are_in_force_on_postgresql(db):
         assert cursor.fetchone() == ("1.1",)
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
 
 
 def test_production_settings_pass_the_deployment_checks_with_nothing_reported():
