@@ -261,3 +261,22 @@ def test_the_converters_of_the_columns_are_worked_out_once_and_convert_every_run
         assert (got.held_on, got.created_at, got.title) == expected[meeting.slug]
         assert isinstance(got.held_on, datetime.date)
     assert len(calls) == 1
+
+
+def test_on_postgresql_constants_are_written_into_the_sql_and_only_the_values_bound(two_meetings):
+    """A prepared statement keeps one plan for all values: its constants are known to that plan."""
+    tricky = 'it\'s 100% "sure"'
+    Meeting.objects.filter(slug="first").update(title=tricky)
+
+    @compiled_query(str)
+    def titled(slug):
+        return Meeting.objects.filter(slug=slug, title=tricky, held_on__isnull=False, edition=None)
+
+    assert [m.slug for m in titled("first")] == ["first"]
+    assert list(titled(two_meetings[1].slug)) == []  # the same slug filter, another title
+    sql, params = titled("first").query.kept_compiler.as_sql()
+    if connection.vendor != "postgresql":
+        assert tricky in params
+        return
+    assert params == ["first"]
+    assert "100%%" in sql and "'it''s" in sql  # quoted, and its % kept from the placeholders
