@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
 
-from .compiled import kept
+from .compiled import kept, padded
 from .models import (
     ActionItem,
     Commitment,
@@ -276,8 +276,7 @@ def _kept_records(field, key, slugs):
     def build(*values):
         return queryset.filter(**{f"{name}__in": values})
 
-    padded_slugs = [*slugs, *[slugs[-1]] * (size - len(slugs))]
-    return list(kept(("filter lookup", *key, size), build, *[str] * size)(*padded_slugs))
+    return list(kept(("filter lookup", *key, size), build, *[str] * size)(*padded(slugs, size)))
 
 
 class KeptModelChoiceField(django_filters.fields.ModelChoiceField):

@@ -29,6 +29,23 @@ def _pieces(viewname, kinds, prefix):
     return tuple(placeholders.index(piece) if i % 2 else piece for i, piece in enumerate(pieces))
 
 
+# A slug: nothing in it that reverse() would quote.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+
+
+def linkable(*args):
+    """Whether ``link()`` gives what ``reverse()`` gives for these arguments: slugs and whole numbers.
+
+    Anything else (a negative number, True, a string to quote) is for ``reverse()``, which
+    quotes it or refuses it.
+    """
+    return all(
+        (isinstance(arg, int) and not isinstance(arg, bool) and arg >= 0)
+        or (isinstance(arg, str) and _SLUG.match(arg))
+        for arg in args
+    )
+
+
 def link(viewname, *args):
     """reverse(viewname, args=args) for slug and number arguments."""
     kinds = tuple(isinstance(arg, int) for arg in args)

@@ -17,7 +17,6 @@ Simplified originals to Traditional (s2tw). English pages, and any page asked fo
 """
 
 import functools
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from django.utils.translation import gettext_noop
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
-from .links import link
+from .links import link, linkable
 from .models import Pledge
 from .partial_dates import local_partial
 from .scripts import convert
@@ -239,6 +238,10 @@ class Page:
 
     # Messages.
 
+    def _text(self, message):
+        """A message of the helpers below (marked above with gettext_noop), translated and escaped."""
+        return escape(_translated(self.language, "gettext", message))
+
     def gettext(self, message, **variables):
         if not variables:
             return _translated_markup(self.language, message)
@@ -302,7 +305,7 @@ class Page:
 
         One call for the list, which has a row for each of up to hundreds of companies.
         """
-        implied = escape(_translated(self.language, "gettext", IMPLIED))
+        implied = self._text(IMPLIED)
         return Markup(
             "".join(
                 f"<li>{self.org_name(participation.organization)}"
@@ -321,9 +324,10 @@ class Page:
         names = [self._pledger(pledge.organization, links) for pledge in pledges]
         if not names:
             return escape(empty)
-        return Markup(str(escape(_translated(self.language, "gettext", LIST_SEPARATOR))).join(names))
+        return Markup(str(self._text(LIST_SEPARATOR)).join(names))
 
     def _pledger(self, organization, links):
+        """An organization's short name, linked or not, as HTML: made once per page."""
         key = (organization.pk, links)
         name = self._pledger_names.get(key)
         if name is None:
@@ -345,16 +349,16 @@ class Page:
         if known:
             parts = [f'<time datetime="{escape(known)}">{escape(_local_partial(known, language))}</time>']
         else:
-            parts = [escape(_translated(language, "gettext", DATE_NOT_GIVEN))]
+            parts = [self._text(DATE_NOT_GIVEN)]
             if meeting.date_as_reported:
-                source_says = escape(_translated(language, "gettext", SOURCE_SAYS))
+                source_says = self._text(SOURCE_SAYS)
                 reported = original_html(meeting.date_as_reported, meeting.language, self.conversion)
                 parts.append(f" ({source_says} {reported}")
                 if meeting.date_as_reported_en:
                     parts.append(f", “{escape(meeting.date_as_reported_en)}”")
                 parts.append(")")
         if meeting.reported_on:
-            day, reported = meeting.reported_on, escape(_translated(language, "gettext", REPORTED))
+            day, reported = meeting.reported_on, self._text(REPORTED)
             shown_day = escape(_local_date(day, language))
             parts.append(f'{reported} <time datetime="{day.isoformat()}">{shown_day}</time>')
         return Markup("".join(parts))
@@ -367,7 +371,7 @@ class Page:
         and a row of cells for each of 80 companies), the matrix was half the page's rendering.
         """
         labels = _choice_labels(Pledge, "status", self.language)
-        none = escape(_translated(self.language, "gettext", NOT_PLEDGED))
+        none = self._text(NOT_PLEDGED)
         not_pledged = f'<td><span class="status status--none">{none}</span></td>'
         points = {commitment.pk: escape(absolute_url(self.request, commitment)) for commitment in commitments}
         # A cell is its point's and status's markup around the company's anchor: made once for each.
@@ -375,9 +379,7 @@ class Page:
         rows = []
         for organization, cells in matrix:
             anchor = escape(organization.slug)
-            name = escape(short_name(organization, self.conversion, self.english))
-            address = escape(absolute_url(self.request, organization))
-            rows.append(f'<tr><th scope="row"><a href="{address}">{name}</a></th>')
+            rows.append(f'<tr><th scope="row">{self._pledger(organization, links=True)}</th>')
             for pledge in cells:
                 if pledge is None:
                     rows.append(not_pledged)
@@ -403,12 +405,9 @@ class Page:
         link, its messages and labels), most of the company page's rendering.
         """
         language = self.language
-        messages = {
-            name: escape(_translated(language, "gettext", message))
-            for name, message in (("as_of", AS_OF), ("overdue", OVERDUE), ("deadline", DEADLINE))
-        }
+        as_of, overdue, deadline_label = self._text(AS_OF), self._text(OVERDUE), self._text(DEADLINE)
         point = Markup(_translated(language, "gettext", POINT))
-        how_we_know = escape(_translated(language, "gettext", HOW_WE_KNOW))
+        how_we_know = self._text(HOW_WE_KNOW)
         statuses = _choice_labels(Pledge, "status", language)
         bases = _choice_labels(Pledge, "basis", language)
         items = []
@@ -429,7 +428,7 @@ class Page:
             if pledge.status_as_of:
                 day = pledge.status_as_of
                 items.append(
-                    f' <span class="meta">{messages["as_of"]} <time datetime="{day.isoformat()}">'
+                    f' <span class="meta">{as_of} <time datetime="{day.isoformat()}">'
                     f"{escape(_local_date(day, language))}</time></span>"
                 )
             items.append("\n")
@@ -440,8 +439,8 @@ class Page:
                     deadline = item.deadline_display
                     deadline = escape(_local_partial(deadline, language) if deadline else deadline)
                     items.append(
-                        f'<li><span class="status status--overdue">{messages["overdue"]}</span> {text}'
-                        f" ({messages['deadline']} {deadline})</li>"
+                        f'<li><span class="status status--overdue">{overdue}</span> {text}'
+                        f" ({deadline_label} {deadline})</li>"
                     )
                 items.append("</ul>")
             basis = escape(bases.get(pledge.basis, pledge.basis))
@@ -454,18 +453,13 @@ def page_context(request):
     return Page.for_request(request).helpers()
 
 
-def _page_of(context):
-    """A :class:`Page` for a template rendered without a request, from the active language."""
-    return Page(translation.get_language(), conversion_for(context.get("request")), context.get("request"))
-
-
 def _without_request(name):
     """The helper ``name`` for a template rendered without a request (a feed's entry), as a global."""
     method = getattr(Page, name)
 
     @pass_context
     def helper(context, *args, **kwargs):
-        return method(_page_of(context), *args, **kwargs)
+        return method(Page.for_request(context.get("request")), *args, **kwargs)
 
     helper.__name__ = name
     return helper
@@ -476,7 +470,7 @@ def page_partial(context, value):
     """A partial date ("2024-05") as the page's language writes it (``partial_dates.local_partial``)."""
     if not value:
         return value
-    page = context.get("page_helpers") or _page_of(context)
+    page = context.get("page_helpers") or Page.for_request(context.get("request"))
     return _local_partial(value, page.language)
 
 
@@ -496,10 +490,6 @@ def languages():
     return _languages()
 
 
-# What link() takes as it is: a number, or a slug (nothing in it that reverse() would quote).
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
-
-
 def url(name, *args, **kwargs):
     """``reverse()``, through ``link()`` (each name reversed once per script prefix) for slugs and numbers.
 
@@ -507,7 +497,7 @@ def url(name, *args, **kwargs):
     feeds and corrections: reversed on each request, they were a tenth of the commitment
     page's rendering. Other arguments, and keyword arguments, go to ``reverse()``.
     """
-    if kwargs or not all(isinstance(arg, int) or (isinstance(arg, str) and _SLUG.match(arg)) for arg in args):
+    if kwargs or not linkable(*args):
         return reverse(name, args=args or None, kwargs=kwargs or None)
     return link(name, *args)
 

@@ -179,16 +179,15 @@ def _source_links_of(meeting_id):
     return MeetingSource.objects.filter(meeting_id=meeting_id).select_related("source")
 
 
+# What a list of pledges shows of each organization (_pledge_rows); _attach_pledges makes
+# the organization from them.
+_PLEDGER_COLUMNS = ("id", "slug", "name", "name_en", "kind")
+
+
 def _pledge_rows(pledges):
     """What a list of pledges shows of each: its point, status and organization, by company name."""
     return pledges.order_by("organization__name_en", "organization__name").values_list(
-        "commitment_id",
-        "status",
-        "organization_id",
-        "organization__slug",
-        "organization__name",
-        "organization__name_en",
-        "organization__kind",
+        "commitment_id", "status", *(f"organization__{column}" for column in _PLEDGER_COLUMNS)
     )
 
 
@@ -224,10 +223,6 @@ def meeting_detail(request, slug):
         "matrix": _pledge_matrix(companies, commitments),
     }
     return render(request, "meetings/meeting_detail.html", context)
-
-
-# The organization's columns a pledge row (_pledge_rows) holds after its commitment and status.
-_PLEDGER_COLUMNS = ["id", "slug", "name", "name_en", "kind"]
 
 
 def _attach_pledges(commitments, rows, organizations=None):

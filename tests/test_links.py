@@ -79,5 +79,8 @@ def test_the_templates_url_refuses_what_reverse_refuses():
 
     from meetings.templating import url
 
-    with pytest.raises(NoReverseMatch):
-        url("meetings:company-detail", "not a slug/ü")
+    for args in (["not a slug/ü"], ["gallium-symposium-2023", -1], ["gallium-symposium-2023", True]):
+        with pytest.raises(NoReverseMatch):
+            reverse("meetings:commitment-detail" if len(args) == 2 else "meetings:company-detail", args=args)
+        with pytest.raises(NoReverseMatch):
+            url("meetings:commitment-detail" if len(args) == 2 else "meetings:company-detail", *args)

@@ -92,3 +92,26 @@ def test_a_null_character_in_a_slug_is_the_forms_error(three_companies):
     assert not filterset.is_valid()
     assert filterset.errors["meeting"] == ["Null characters are not allowed."]
     assert filterset.errors["company"] == ["Null characters are not allowed."]
+
+
+def test_more_companies_than_are_looked_up_compiled_get_djangos_own_check(three_companies):
+    from meetings.filters import MOST_KEPT_SLUGS
+
+    _meeting, firms = three_companies
+    unknown = [f"no-such-company-{n}" for n in range(MOST_KEPT_SLUGS)]
+    filterset = _filterset("&".join(f"company={slug}" for slug in [firms[0].slug, *unknown]))
+    assert not filterset.is_valid()
+    (message,) = filterset.errors["company"]
+    assert message.startswith("Select a valid choice. no-such-company-") and "is not one of" in message
+    everyone = [firm.slug for firm in firms] * (MOST_KEPT_SLUGS // 3 + 1)  # many, all known
+    filterset = _filterset("&".join(f"company={slug}" for slug in everyone))
+    assert filterset.is_valid()
+    assert {o.pk for o in filterset.form.cleaned_data["company"]} == {f.pk for f in firms}
+
+
+def test_a_very_long_slug_is_an_invalid_choice_not_an_error(three_companies):
+    long_slug = "a" * 5000
+    for query in (f"company={long_slug}", f"meeting={long_slug}"):
+        filterset = _filterset(query)
+        assert not filterset.is_valid()
+        assert "not one of the available choices" in str(filterset.errors)
