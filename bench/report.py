@@ -28,30 +28,58 @@ class Row:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def floors(rows):
-    """``{mode: the fortunes rate}``: the higher of its rates where it was measured more than once.
+def measurement_order(pages):
+    """The page types in the order they are measured: the floor before each and again after the last."""
+    order = []
+    for page in pages:
+        if page != FLOOR:
+            order += [FLOOR, page]
+    return [*order, FLOOR]
 
-    The fortunes page is measured first and again last in each mode, so that other work on
-    the machine while it was measured once does not flatter every page of that mode (a run
-    measured it at 880 requests a second, then 1,375).
+
+def floors(rows):
+    """The fortunes rate each row is compared with, in the order of ``rows``; None where there is none.
+
+    The fortunes page is measured before each page type and again after the last, so a page is
+    compared with the floor measured next to it: the higher of the fortunes rates just before
+    and just after it in the same mode. Other work on a shared machine comes and goes within a
+    run (one run measured fortunes at 880 requests a second first and 1,375 last); a floor taken
+    once, or far from the page, flattered or wronged every page measured at another moment.
+    A fortunes row itself is compared with the highest fortunes rate of its mode.
     """
-    rates = {}
+    highest = {}
     for row in rows:
         if row.page == FLOOR:
-            rates[row.mode] = max(rates.get(row.mode, 0.0), row.rate)
-    return rates
+            highest[row.mode] = max(highest.get(row.mode, 0.0), row.rate)
+    before, after = _nearest_floor(rows), _nearest_floor(rows[::-1])[::-1]
+    return [
+        highest.get(row.mode) if row.page == FLOOR else max(before[i], after[i], key=lambda r: r or 0.0)
+        for i, row in enumerate(rows)
+    ]
 
 
-def share(row, rates):
-    """The row's rate over the fortunes rate of its mode (:func:`floors`); None where there is none."""
-    floor = rates.get(row.mode)
+def _nearest_floor(rows):
+    """For each row, the rate of the last fortunes row of its mode before it; None where there is none."""
+    last, nearest = {}, []
+    for row in rows:
+        nearest.append(last.get(row.mode))
+        if row.page == FLOOR:
+            last[row.mode] = row.rate
+    return nearest
+
+
+def share(row, floor):
+    """The row's rate over ``floor`` (a fortunes rate, see :func:`floors`); None where there is none."""
     return row.rate / floor if floor else None
 
 
 def ratios(rows):
     """``{(page, mode): share of the fortunes rate}`` for the pages other than the floor itself."""
-    rates = floors(rows)
-    return {(row.page, row.mode): share(row, rates) for row in rows if row.page != FLOOR}
+    return {
+        (row.page, row.mode): share(row, floor)
+        for row, floor in zip(rows, floors(rows), strict=True)
+        if row.page != FLOOR
+    }
 
 
 def problems(rows):
@@ -70,14 +98,13 @@ def problems(rows):
 
 def format_table(rows):
     """The markdown table: rate, latency, failures, queries, size, time alone, share of the fortunes rate."""
-    rates = floors(rows)
     lines = [
         "| page | mode | URLs | req/s | p50 ms | p99 ms | non-2xx | socket errors | queries | kB "
         "| in-process ms | × fortunes |",
         "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
-    for row in rows:
-        ratio = share(row, rates)
+    for row, floor in zip(rows, floors(rows), strict=True):
+        ratio = share(row, floor)
         slow = ratio is not None and ratio < SLOW and row.page != FLOOR
         share_text = "–" if ratio is None else f"{ratio:.2f}" + (" **slow**" if slow else "")
         failures = f"**{row.non_2xx:,}**" if row.non_2xx else "0"

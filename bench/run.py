@@ -310,7 +310,7 @@ def run(config, work, prepare_only=False):
 
     from .database import ensure_dataset
     from .pages import PAGE_TYPES, build_urls
-    from .report import FLOOR, Row, format_report, problems
+    from .report import FLOOR, Row, format_report, measurement_order, problems
 
     dataset = ensure_dataset(config.scale, config.seed, report=say)
     phases["database"] = time.monotonic() - started
@@ -364,8 +364,8 @@ def run(config, work, prepare_only=False):
                     + "."
                 )
             cancel_queries(os.environ["DATABASE_URL"])
-        # The floor first and again last: the ratios are to the higher (bench/report.py).
-        for page, paths in [*urls.items(), (FLOOR, urls[FLOOR])]:
+        for page in measurement_order(urls):
+            paths = urls[page]
             # A fresh gunicorn for each page type: requests a slow page leaves queued when
             # wrk stops must not be served during the next page type's measurement.
             with Server(env, log_path) as server:
@@ -467,8 +467,9 @@ def run(config, work, prepare_only=False):
         f"first {SAMPLE_URLS} URLs (without any cache); `kB` median body size of those; "
         "`in-process ms` median time of one of those requests through Django's test client, "
         "without concurrency; `× fortunes` this rate over the fortunes rate of the same mode "
-        "(**slow** below 0.25): fortunes is measured first and again last in each mode, and the "
-        "ratios are to the higher of the two.",
+        "(**slow** below 0.25): fortunes is measured before each page type and again after the last, "
+        "and each page's ratio is to the higher of the two fortunes rates measured just before and "
+        "just after it.",
         "Modes: `uncached` serves without `REDIS_URL`; `warm` serves with `REDIS_URL` set to a flushed "
         "Redis database, after one request to every URL. Each page type is measured on a freshly "
         "started gunicorn (after a few untimed requests), so requests left queued by a slow page "

@@ -10,7 +10,16 @@ from django.test.utils import modify_settings, override_settings
 
 from bench.imports import _sizes, commands, export_first, measure_all, time_import
 from bench.pages import PAGE_TYPES, build_urls
-from bench.report import Row, floors, format_imports, format_report, format_table, problems, ratios
+from bench.report import (
+    Row,
+    floors,
+    format_imports,
+    format_report,
+    format_table,
+    measurement_order,
+    problems,
+    ratios,
+)
 from bench.run import Config
 from tests.test_export_meetings import empty_the_database
 
@@ -249,16 +258,61 @@ def test_the_report_names_the_commit_and_changed_code_but_not_its_own_results(tm
     assert git_commit(tmp_path) == f"{clean} (with uncommitted changes)"
 
 
-def test_the_pages_are_compared_with_the_higher_of_the_two_fortunes_rates():
-    """Fortunes is measured first and again last: a disturbed measurement must not flatter the pages."""
+def test_a_page_is_compared_with_the_higher_of_the_fortunes_rates_next_to_it():
+    """Fortunes is measured before each page type and after the last: a disturbed floor flatters no page."""
     rows = [
         _row("fortunes", urls=1, requests=8800, seconds=10),  # other work on the machine: 880/s
         _row("meeting-detail", requests=3000, seconds=10),
         _row("fortunes", urls=1, requests=13750, seconds=10),
+        _row("company-detail", requests=3000, seconds=10),
+        _row("fortunes", urls=1, requests=12000, seconds=10),
     ]
-    assert floors(rows) == {"uncached": pytest.approx(1375)}
+    assert floors(rows) == pytest.approx([1375, 1375, 1375, 1375, 1375])
     assert ratios(rows)[("meeting-detail", "uncached")] == pytest.approx(300 / 1375)
     table = format_table(rows).splitlines()
-    assert table[2].endswith("| 0.64 |")  # the disturbed measurement, against the higher
+    assert table[2].endswith("| 0.64 |")  # the disturbed measurement, against the highest of the mode
     assert table[3].endswith("| 0.22 **slow** |")
     assert table[4].endswith("| 1.00 |")
+    assert table[6].endswith("| 0.87 |")
+
+
+def test_a_page_is_not_compared_with_a_floor_measured_far_from_it():
+    """The machine got quieter after the first pages: they are judged by the floor of their own moment."""
+    rows = [
+        _row("fortunes", requests=10000),
+        _row("home", requests=3000),
+        _row("fortunes", requests=10000),
+        _row("company-list", requests=3000),
+        _row("fortunes", requests=20000),
+        _row("fortunes", mode="warm", requests=15000),
+        _row("company-list", mode="warm", requests=12000),
+        _row("fortunes", mode="warm", requests=15000),
+    ]
+    assert ratios(rows) == {
+        ("home", "uncached"): pytest.approx(0.30),
+        ("company-list", "uncached"): pytest.approx(0.15),  # next to the quieter floor
+        ("company-list", "warm"): pytest.approx(0.80),  # the warm floors only
+    }
+    assert floors(rows)[0] == pytest.approx(2000)  # a fortunes row: against the highest of its mode
+
+
+def test_a_page_with_a_floor_on_one_side_only_is_compared_with_that_one():
+    rows = [_row("home", requests=3000), _row("fortunes", requests=10000), _row("static", requests=30000)]
+    assert floors(rows) == pytest.approx([1000, 1000, 1000])
+    assert ratios(rows) == {
+        ("home", "uncached"): pytest.approx(0.3),
+        ("static", "uncached"): pytest.approx(3.0),
+    }
+
+
+def test_the_floor_is_measured_before_each_page_type_and_after_the_last():
+    assert measurement_order({"fortunes": [], "home": [], "meeting-list": [], "static": []}) == [
+        "fortunes",
+        "home",
+        "fortunes",
+        "meeting-list",
+        "fortunes",
+        "static",
+        "fortunes",
+    ]
+    assert measurement_order(["fortunes"]) == ["fortunes"]
