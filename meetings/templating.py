@@ -140,6 +140,11 @@ OVERDUE = gettext_noop("overdue")
 DEADLINE = gettext_noop("deadline")
 HOW_WE_KNOW = gettext_noop("How we know:")
 IMPLIED = gettext_noop("implied by the source")
+ORIGINAL = gettext_noop("Original")
+ORIGINAL_CONVERTED = gettext_noop("Original, converted from the original script")
+EXACT_ORIGINAL = gettext_noop("exact original")
+OUR_TRANSLATION = gettext_noop("English (our translation)")
+NOT_YET_TRANSLATED = gettext_noop("Not yet translated.")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -218,6 +223,7 @@ class Page:
         "pledge_matrix_rows",
         "company_pledges",
         "participants",
+        "bilingual",
     )
 
     def __init__(self, language, conversion, request=None):
@@ -314,6 +320,40 @@ class Page:
                 for participation in participations
             )
         )
+
+    def bilingual(self, commitment, meeting):
+        """A point in its original words, in the reader's script (marked where converted), beside our English.
+
+        One call a point: the meeting page shows every point of the meeting this way.
+        """
+        lang = meeting.language
+        heading = shown_text(commitment.heading, lang, self.conversion)
+        body = shown_text(commitment.body, lang, self.conversion)
+        converted = heading.converted or body.converted
+        label = f'<p class="label" lang="{escape(self.page_lang())}">'
+        parts = [
+            '<div class="bilingual">\n',
+            f'  <div class="original{" converted" if converted else ""}" lang="{escape(heading.lang)}">',
+            f"{label}{self._text(ORIGINAL_CONVERTED if converted else ORIGINAL)}</p>",
+            f'<p class="heading">{escape(heading.text)}</p>',
+            f"<p>{escape(body.text)}</p>" if body.text else "",
+            "</div>\n  ",
+        ]
+        if converted:
+            parts += [
+                f'<details class="exact-original"><summary>{self._text(EXACT_ORIGINAL)}</summary>',
+                f'<p class="heading" lang="{escape(lang)}">{escape(commitment.heading)}</p>',
+                f'<p lang="{escape(lang)}">{escape(commitment.body)}</p>' if commitment.body else "",
+                "</details>",
+            ]
+        english = escape(commitment.heading_en) if commitment.heading_en else self._text(NOT_YET_TRANSLATED)
+        parts += [
+            f'\n  <div class="translation" lang="en">{label}{self._text(OUR_TRANSLATION)}</p>',
+            f'<p class="heading">{english}</p>',
+            f"<p>{escape(commitment.body_en)}</p>" if commitment.body_en else "",
+            "</div>\n</div>",
+        ]
+        return Markup("".join(parts))
 
     def pledgers(self, pledges, links=False, empty="—"):
         """The pledging organizations' short names, separated by commas; ``empty`` when there are none.

@@ -76,3 +76,49 @@ def test_every_helper_is_a_method_of_the_page():
     assert set(helpers) == {*Page.HELPERS, "_", "page_helpers"}
     assert helpers["_"] == page.gettext
     assert all(callable(getattr(page, name)) for name in Page.HELPERS)
+
+
+def _point(**fields):
+    from meetings.models import Commitment, Meeting
+
+    meeting = Meeting(language=fields.pop("language", "zh-Hans"))
+    values = {"number": 1, "heading": "", "body": "", "heading_en": "", "body_en": ""}
+    return Commitment(meeting=meeting, **{**values, **fields}), meeting
+
+
+def test_a_point_shows_its_original_beside_our_english_escaped():
+    commitment, meeting = _point(
+        heading="加强<自律>", body="正文", heading_en="Self-discipline & more", body_en="Body"
+    )
+    html = _render(
+        "{{ bilingual(commitment, meeting) }}", {"commitment": commitment, "meeting": meeting}, language="en"
+    )
+    assert html == (
+        '<div class="bilingual">\n'
+        '  <div class="original" lang="zh-Hans"><p class="label" lang="en">Original</p>'
+        '<p class="heading">加强&lt;自律&gt;</p><p>正文</p></div>\n'
+        "  \n"
+        '  <div class="translation" lang="en"><p class="label" lang="en">English (our translation)</p>'
+        '<p class="heading">Self-discipline &amp; more</p><p>Body</p></div>\n'
+        "</div>"
+    )
+
+
+@pytest.mark.parametrize("request_given", [True, False])
+def test_a_point_in_the_other_script_is_converted_and_its_exact_original_kept(request_given):
+    commitment, meeting = _point(language="zh-Hans", heading="镓产业", body="")
+    html = _render(
+        "{{ bilingual(commitment, meeting) }}",
+        {"commitment": commitment, "meeting": meeting},
+        language="zh-hant",
+        request=request_given,
+    )
+    assert (
+        '<div class="original converted" lang="zh-Hant">'
+        '<p class="label" lang="zh-Hant">原文（已轉換為繁體）</p>' in html
+    )
+    assert '<p class="heading">鎵產業</p></div>' in html
+    assert '<summary>檢視原文</summary><p class="heading" lang="zh-Hans">镓产业</p></details>' in html
+    # No body: no empty paragraphs, in the original or the English.
+    assert "<p></p>" not in html
+    assert '<p class="heading">尚未翻譯。</p></div>\n</div>' in html
