@@ -92,22 +92,63 @@ def test_two_character_searches_match_whatever_the_case_and_script(client, found
     assert ("1 meeting" in html) is found
 
 
-def test_a_short_search_without_letter_case_compares_the_text_as_it_is(founding_record):
+def test_short_searches_read_each_text_with_strpos_and_longer_ones_with_the_indexed_like(founding_record):
+    """Below three characters no index helps: strpos(), without UPPER() for a word with no letter case."""
     from django.db import connection
 
     from meetings.filters import MeetingFilter
     from meetings.models import Meeting
 
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite's LIKE ignores letter case either way")
+        pytest.skip("strpos() is PostgreSQL's; SQLite searches with LIKE")
 
     def sql(query):
         return str(MeetingFilter({"q": query}, queryset=Meeting.objects.all()).qs.query)
 
-    assert "UPPER" not in sql("银川")
-    assert "UPPER" in sql("ga")
-    # From three characters on, UPPER(), which the trigram indexes serve.
-    assert "UPPER" in sql("银川市")
+    assert "strpos" in sql("银川") and "UPPER" not in sql("银川") and "LIKE" not in sql("银川")
+    assert 'strpos(UPPER("meetings_meeting"."title"' in sql("ga")
+    # From three characters on, UPPER() … LIKE, which the trigram indexes serve.
+    assert "strpos" not in sql("银川市") and 'UPPER("meetings_meeting"."title"::text) LIKE' in sql("银川市")
+
+
+@pytest.mark.parametrize(
+    ("lookup", "word", "found"),
+    [
+        ("substring", "川市", True),
+        ("substring", "市川", False),
+        ("substring", "%", False),  # no wildcards: the word as written
+        ("substring", "_", False),
+        ("substring", "5 ", True),
+        ("substring", "ga", False),  # as written: the title has "Ga"
+        ("isubstring", "ga", True),
+        ("isubstring", "GA", True),
+        ("isubstring", "gx", False),
+    ],
+)
+def test_the_substring_lookups_find_the_word_as_written_or_in_any_case(db, lookup, word, found):
+    from meetings.models import Meeting
+
+    make_meeting(slug="yinchuan", title="银川市 Gallium 5 forum")
+    assert Meeting.objects.filter(**{f"title__{lookup}": word}).exists() is found
+
+
+@pytest.mark.parametrize(
+    ("word", "postgresql", "sqlite"),
+    [
+        ("镓", "substring", "contains"),
+        ("银川", "substring", "contains"),
+        ("12", "substring", "contains"),
+        ("ga", "isubstring", "icontains"),
+        ("Ω镓", "isubstring", "icontains"),
+        ("银川市", "icontains", "icontains"),
+        ("gallium", "icontains", "icontains"),
+    ],
+)
+def test_each_word_is_searched_with_the_fastest_lookup_that_finds_the_same_rows(word, postgresql, sqlite):
+    from meetings.lookups import contains_lookup
+
+    assert contains_lookup(word, "postgresql") == postgresql
+    assert contains_lookup(word, "sqlite") == sqlite
 
 
 def test_a_meeting_is_found_by_its_organizer_s_name_once_published(client, db):

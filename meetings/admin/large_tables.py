@@ -16,6 +16,7 @@ from django.forms import ModelForm
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
+from ..lookups import contains_lookup
 from ..paging import CappedPaginator
 
 
@@ -96,18 +97,6 @@ def _forward_relation(model, name):
     return field
 
 
-def _contains_lookup(term):
-    """``icontains``, or ``contains`` where it finds the same rows faster.
-
-    A term of one or two characters cannot use the trigram indexes (migration 0004), so
-    PostgreSQL reads every row; when none of its characters has a case (鎵, 資源: the usual
-    Chinese search), a case-sensitive match finds the same rows without upper-casing every
-    text it reads, which is most of the time spent (0.36 s against 0.1 s on 100,000
-    commitments). Longer terms keep ``icontains``, which the indexes serve.
-    """
-    return "contains" if len(term) < 3 and term.upper() == term.lower() else "icontains"
-
-
 def matching_rows(model, field_paths, term, key_limit=10_000):
     """Rows of ``model`` where one of ``field_paths`` contains ``term``: ``(condition, keys)``.
 
@@ -118,7 +107,7 @@ def matching_rows(model, field_paths, term, key_limit=10_000):
     selects the rows; ``keys`` lists their primary keys, collected one table at a time,
     when there are at most ``key_limit`` of them (else None). Queries: one or two per table.
     """
-    lookup = _contains_lookup(term)
+    lookup = contains_lookup(term, connections[model.objects.db].vendor)
     own, related = Q(), {}
     for path in field_paths:
         name, _, rest = path.partition("__")
