@@ -143,6 +143,9 @@ TEMPLATES = [
         },
     },
 ]
+# Forms outside the public pages (the admin's) render through Django's templates, with the
+# commonest widgets written in Python in the same markup (meetings/widgets.py).
+FORM_RENDERER = "meetings.widgets.FormRenderer"
 
 # Unset DATABASE_URL means the zero-setup SQLite file beside manage.py;
 # production sets postgres://user@host:5432/name.

@@ -5,12 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, OuterRef, Q, Value, When
-from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
-from markupsafe import escape
 
 from .compiled import kept, padded
 from .lookups import contains_lookup
@@ -28,6 +26,7 @@ from .models import (
 )
 from .provinces import Province
 from .scripts import script_variants
+from .widgets import Jinja2FormRenderer
 
 # The annotation a ranked search sorts by first: 0 for a match in a rank field, else 1.
 # meetings.paging reads each row's rank with its id and puts rank 0 first.
@@ -146,55 +145,14 @@ class SlugsInput(forms.Widget):
         )
 
 
-SELECT_TEMPLATE = "django/forms/widgets/select.html"
-OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-
-
-def _attrs_html(attrs):
-    """What Django's ``attrs.html`` writes: `` name="value"``, `` name`` for True, nothing for False."""
-    return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-def select_html(widget):
-    """What Django's ``select.html`` and ``select_option.html`` write for a widget's context, or None.
-
-    None for a select whose options use another template.
-    """
-    parts = [f'<select name="{escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
-        for option in options:
-            if option["template_name"] != OPTION_TEMPLATE:
-                return None
-            parts.append(
-                f'\n  <option value="{escape(option["value"])}"{_attrs_html(option["attrs"])}>'
-                f"{escape(option['label'])}</option>"
-            )
-        if group_name:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
-
-
 class FilterFormRenderer(Jinja2FormRenderer):
-    """Django's Jinja2 form templates, with a <select> written here in the same markup.
+    """Django's Jinja2 form templates, with the <select> and <input> written in Python (meetings.widgets).
 
     Each option of a <select> is an ``{% include %}`` in Django's template, and each include
     makes a new template context: with its 34 provinces and 11 industries, the companies
     list's whole form took 2.1-3.4 ms to render that way, and takes 1.3 ms with the
-    <select> written here. ``tests/test_filter_form.py`` checks the markup is the same as
-    the templates', character for character.
+    <select> written in Python.
     """
-
-    def render(self, template_name, context, request=None):
-        if template_name == SELECT_TEMPLATE and (html := select_html(context["widget"])) is not None:
-            return html
-        return super().render(template_name, context, request=request)
 
 
 class FilterForm(forms.Form):

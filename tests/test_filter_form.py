@@ -1,22 +1,32 @@
-"""The filter forms' <select> elements, written in Python, are the markup Django's templates write."""
+"""The widgets written in Python (meetings.widgets) are the markup Django's templates write.
+
+For the public filter forms (Jinja2) and for the admin (Django's template language), each
+compared with the same engine's own templates.
+"""
+
+import re
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.forms.renderers import Jinja2 as Jinja2FormRenderer
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
+from django.utils.safestring import mark_safe
 
-from meetings import filters
+from meetings import widgets
 from meetings.filters import CommitmentFilter, CompanyFilter, FilterFormRenderer, MeetingFilter
 from tests.factories import make_company, make_industry, make_meeting_with_pledges
 
 TEMPLATES = Jinja2FormRenderer()
 FAST = FilterFormRenderer()
+# (the engine's own templates, the renderer that writes some widgets in Python)
+ENGINES = {"jinja2": (TEMPLATES, FAST), "django": (DjangoTemplates(), widgets.FormRenderer())}
 
 
-def _both(field, name, value):
-    """A field's widget rendered by Django's templates and by the filter forms' renderer."""
+def _both(field, name, value, engine="jinja2"):
+    """A field's widget rendered by an engine's templates and by the renderer that writes it in Python."""
     return tuple(
-        field.widget.render(name, value, attrs={"id": f"id_{name}"}, renderer=r) for r in (TEMPLATES, FAST)
+        field.widget.render(name, value, attrs={"id": f"id_{name}"}, renderer=r) for r in ENGINES[engine]
     )
 
 
@@ -57,13 +67,14 @@ def test_each_list_s_form_is_the_templates_markup(choices, filterset, query):
     )
 
 
-def test_option_groups_attributes_and_booleans_are_the_templates_markup():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_option_groups_attributes_and_booleans_are_the_templates_markup(engine):
     field = forms.MultipleChoiceField(
         choices=[("", "—"), ("Metals", [("ga", "Gallium & co"), ("ge", '"Germanium"')]), ("x", "<none>")],
         widget=forms.SelectMultiple(attrs={"size": 6, "disabled": True, "hidden": False, "data-x": "a&b"}),
     )
     for value in ([], ["ga"], ["ga", "x"], ["<none>"]):
-        django_html, fast_html = _both(field, "metal", value)
+        django_html, fast_html = _both(field, "metal", value, engine)
         assert fast_html == django_html
         assert "<optgroup" in fast_html and "multiple" in fast_html
 
@@ -71,5 +82,50 @@ def test_option_groups_attributes_and_booleans_are_the_templates_markup():
 def test_an_option_with_its_own_template_is_left_to_the_templates(monkeypatch):
     widget = forms.Select(choices=[("a", "A")])
     monkeypatch.setattr(widget, "option_template_name", "django/forms/widgets/radio_option.html")
-    assert filters.select_html(widget.get_context("x", "a", {})["widget"]) is None
-    assert widget.render("x", "a", renderer=FAST) == widget.render("x", "a", renderer=TEMPLATES)
+    assert widgets.select_html(widget.get_context("x", "a", {})["widget"]) is None
+    for templates, fast in ENGINES.values():
+        assert widget.render("x", "a", renderer=fast) == widget.render("x", "a", renderer=templates)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("widget", "value"),
+    [
+        (forms.HiddenInput(), 5),
+        (forms.HiddenInput(), None),
+        (forms.TextInput(attrs={"placeholder": 'l\'usine & "co"', "required": True}), "<b>it's</b>"),
+        (forms.TextInput(), mark_safe("<i>marked safe</i>")),
+        (forms.NumberInput(attrs={"min": 0}), 0),
+        (forms.CheckboxInput(), True),
+        (forms.CheckboxInput(), False),
+        (forms.Select(choices=[("o", "organizer's side"), ("p", '"participant" & <co>')]), "o"),
+    ],
+)
+def test_inputs_and_selects_are_each_engine_s_own_markup(engine, widget, value):
+    templates, fast = ENGINES[engine]
+    assert widget.render("f", value, attrs={"id": "id_f"}, renderer=fast) == widget.render(
+        "f", value, attrs={"id": "id_f"}, renderer=templates
+    )
+
+
+def test_the_admin_s_forms_render_through_the_project_s_renderer(settings):
+    from django.forms.renderers import get_default_renderer
+
+    assert settings.FORM_RENDERER == "meetings.widgets.FormRenderer"
+    assert isinstance(get_default_renderer(), widgets.FormRenderer)
+
+
+def test_a_meeting_s_change_page_is_the_markup_django_s_templates_write(admin_client):
+    """Selects, hidden inputs and checkboxes of every inline, with apostrophes in their labels."""
+    meeting, _firms, _points = make_meeting_with_pledges(companies=3, commitments=2)
+
+    def page():
+        html = admin_client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    ours = page()
+    with override_settings(FORM_RENDERER="django.forms.renderers.DjangoTemplates"):
+        theirs = page()
+    assert ours == theirs
+    assert ours.count("<select") >= 5 and 'type="hidden"' in ours and 'type="checkbox"' in ours
+    assert "organizer&#x27;s side" in ours
