@@ -88,29 +88,40 @@ def input_html(widget, engine=JINJA2):
     )
 
 
-def written(template_name, context, engine):
-    """The widget's markup written here, or None for a template this module does not write."""
-    if template_name == SELECT_TEMPLATE:
-        return select_html(context["widget"], engine)
-    if template_name in INPUT_TEMPLATES:
-        return input_html(context["widget"], engine)
-    return None
+class _WritesWidgets:
+    """A form renderer that writes the widgets this module knows, in the markup of ``markup``.
+
+    (Not ``engine``: Django's renderers keep their template engine under that name.)
+    """
+
+    markup = None
+
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT_TEMPLATE:
+            html = select_html(context["widget"], self.markup)
+        elif template_name in INPUT_TEMPLATES:
+            html = input_html(context["widget"], self.markup)
+        else:
+            html = None
+        return html if html is not None else super().render(template_name, context, request=request)
 
 
-class FormRenderer(DjangoTemplates):
+class FormRenderer(_WritesWidgets, DjangoTemplates):
     """Django's default form renderer (its template language), with the commonest widgets written here.
 
     The project's ``FORM_RENDERER``: the admin's forms render through it.
     """
 
-    def render(self, template_name, context, request=None):
-        html = written(template_name, context, DTL)
-        return html if html is not None else super().render(template_name, context, request=request)
+    markup = DTL
 
 
-class Jinja2FormRenderer(Jinja2):
-    """Django's Jinja2 form templates, with the commonest widgets written here (the filter forms)."""
+class Jinja2FormRenderer(_WritesWidgets, Jinja2):
+    """Django's Jinja2 form templates, with the commonest widgets written here: the filter forms' renderer.
 
-    def render(self, template_name, context, request=None):
-        html = written(template_name, context, JINJA2)
-        return html if html is not None else super().render(template_name, context, request=request)
+    Each option of a <select> is an ``{% include %}`` in Django's template, and each include
+    makes a new template context: with its 34 provinces and 11 industries, the companies
+    list's whole form took 2.1-3.4 ms to render that way, and takes 1.3 ms with the
+    <select> written in Python.
+    """
+
+    markup = JINJA2
