@@ -62,3 +62,44 @@ def test_bad_values_give_a_message_and_no_error(client, founding_record):
     for query in ({"year": "abc"}, {"year": "-5"}, {"year": "10**9"}, {"industry": "%00"}, {"page": "x"}):
         response = client.get("/meetings/", query)
         assert response.status_code == 200, query
+
+
+def _table(html):
+    """The list's table, without the filter form (whose industry choices name every industry)."""
+    return html[html.index('<table class="list">') : html.index("</table>")]
+
+
+def _row_of(html, title):
+    """The table row of the meeting with this title."""
+    start = html.index(title)
+    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+
+def test_each_row_shows_its_own_meetings_industries_by_english_name(client, db):
+    zinc = make_industry(slug="zinc", name="锌", name_en="Zinc")
+    gallium = make_industry(slug="gallium", name="镓", name_en="Gallium")
+    make_industry(slug="lithium", name="锂", name_en="Lithium")
+    day = {"held_on_precision": "day"}
+    both = make_meeting(slug="both", title="两种会议", held_on=datetime.date(2024, 5, 1), **day)
+    both.industries.set([zinc, gallium])
+    make_meeting(slug="none", title="无行业会议", held_on=datetime.date(2023, 5, 1), **day)
+    html = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = _row_of(html, "两种会议")
+    assert row.index("Gallium") < row.index("Zinc")
+    assert "Lithium" not in _table(html)
+    assert 'class="tags"' not in _row_of(html, "无行业会议")
+
+
+def test_a_later_page_shows_the_industries_of_its_own_meetings(client, db, settings):
+    settings.PAGE_SIZE = 2
+    tin = make_industry(slug="tin", name="锡", name_en="Tin")
+    precision = {"held_on_precision": "day"}
+    for day in range(1, 6):
+        held_on = datetime.date(2024, 1, day)
+        meeting = make_meeting(slug=f"m{day}", title=f"第{day}次会议", held_on=held_on, **precision)
+        if day == 1:
+            meeting.industries.set([tin])
+    last = client.get("/meetings/", {"page": 3}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tin" in _row_of(last, "第1次会议")
+    first = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tin" not in _table(first)
