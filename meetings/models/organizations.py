@@ -104,6 +104,14 @@ class Organization(models.Model):
                 condition=Q(kind="company", is_public=True),
                 name="organization_public_companies",
             ),
+            # /companies/?province=…: the province's public companies in name order, read from
+            # the index. Without it PostgreSQL read all 20,000 organizations and sorted the
+            # province's 1,100 by name (the list's ids took 5.9-12.4 ms instead of 0.5-1 ms).
+            models.Index(
+                fields=["province", "name_en", "name"],
+                condition=Q(kind="company", is_public=True),
+                name="organization_by_province",
+            ),
             # The organizer filter of /meetings/: its choices in name order, without looking
             # through every meeting (12 ms on 15,000 meetings).
             models.Index(
