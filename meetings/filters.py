@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .compiled import kept, padded
-from .lookups import contains_lookup
+from .lookups import contains_lookup, in_search_text, searches_stored
 from .models import (
     ActionItem,
     Commitment,
@@ -65,30 +65,36 @@ class SearchFilter(django_filters.CharFilter):
         variants = script_variants(value)
         vendor = connections[qs.db].vendor
         lookups = {variant: contains_lookup(variant, vendor) for variant in variants}
-        condition, related = Q(), {}
+
+        def matching(model, fields):
+            """The condition "a variant is in one of these fields of ``model``"."""
+            found = Q()
+            for variant in variants:
+                if searches_stored(variant, vendor, model, fields):
+                    found |= Q(in_search_text(variant))
+                    continue
+                for field in fields:
+                    found |= Q(**{f"{field}__{lookups[variant]}": variant})
+            return found
+
+        own, related = [], {}
         for field in self.search_fields:
             relation, _, rest = field.partition("__")
             if rest:  # a field of a related record: searched in a subquery, below
                 related.setdefault(relation, []).append(rest)
-                continue
-            for variant in variants:
-                condition |= Q(**{f"{field}__{lookups[variant]}": variant})
+            else:
+                own.append(field)
+        condition = matching(qs.model, own)
         for relation, fields in related.items():
             # organizer IN (SELECT … WHERE name LIKE …) rather than a join: each branch of the
             # OR can then use its own trigram index, where a join forced a scan of every row.
-            matches = Q()
-            for field in fields:
-                for variant in variants:
-                    matches |= Q(**{f"{field}__{lookups[variant]}": variant})
-            records = qs.model._meta.get_field(relation).related_model.objects.filter(
-                self.related.get(relation, Q())
-            )
-            condition |= Q(**{f"{relation}__in": records.filter(matches).values("pk")})
+            model = qs.model._meta.get_field(relation).related_model
+            records = model.objects.filter(self.related.get(relation, Q()))
+            condition |= Q(**{f"{relation}__in": records.filter(matching(model, fields)).values("pk")})
         if self.search_aliases:
-            names = Q()
-            for variant in variants:
-                names |= Q(**{f"name__{lookups[variant]}": variant})
-            condition |= Exists(OrganizationAlias.objects.filter(names, organization=OuterRef("pk")))
+            names = matching(OrganizationAlias, ["name"])
+            aliases = OrganizationAlias.objects.filter(names, organization=OuterRef("pk"))
+            condition |= Exists(aliases)
         qs = qs.filter(condition)
         if self.rank_fields:
             first = Q()

@@ -1,8 +1,10 @@
 """Search (`q`) on the list pages matches Chinese in either script, English renderings and aliases."""
 
+import re
+
 import pytest
 
-from tests.factories import make_commitment, make_company, make_meeting
+from tests.factories import make_commitment, make_company, make_meeting, make_organization, make_participation
 
 FOUNDING = "/meetings/gallium-symposium-2023/"
 
@@ -92,23 +94,126 @@ def test_two_character_searches_match_whatever_the_case_and_script(client, found
     assert ("1 meeting" in html) is found
 
 
-def test_short_searches_read_each_text_with_strpos_and_longer_ones_with_the_indexed_like(founding_record):
-    """Below three characters no index helps: strpos(), without UPPER() for a word with no letter case."""
+def test_short_searches_read_the_stored_search_text_and_longer_ones_the_indexed_like(founding_record):
+    """Below three characters no index helps: one strpos() a row, in the upper-cased search_text."""
     from django.db import connection
 
-    from meetings.filters import MeetingFilter
-    from meetings.models import Meeting
+    from meetings.filters import CompanyFilter, MeetingFilter
+    from meetings.models import Meeting, Organization
 
     if connection.vendor != "postgresql":
-        pytest.skip("strpos() is PostgreSQL's; SQLite searches with LIKE")
+        pytest.skip("search_text and strpos() are PostgreSQL's; SQLite searches with LIKE")
 
-    def sql(query):
-        return str(MeetingFilter({"q": query}, queryset=Meeting.objects.all()).qs.query)
+    def sql(query, filterset=MeetingFilter, model=Meeting):
+        return str(filterset({"q": query}, queryset=model.objects.all()).qs.query)
 
-    assert "strpos" in sql("银川") and "UPPER" not in sql("银川") and "LIKE" not in sql("银川")
-    assert 'strpos(UPPER("meetings_meeting"."title"' in sql("ga")
-    # From three characters on, UPPER() … LIKE, which the trigram indexes serve.
+    for word in ("银川", "ga"):
+        assert 'strpos("meetings_meeting"."search_text", UPPER(' in sql(word)
+        assert 'strpos(U0."search_text", UPPER(' in sql(word)  # the organizers' names
+        assert '"meetings_meeting"."title"' not in sql(word).partition("WHERE")[2].partition("ORDER BY")[0]
+    companies = sql("ga", CompanyFilter, Organization)
+    assert 'strpos("meetings_organization"."search_text", UPPER(' in companies
+    assert 'strpos(U0."search_text", UPPER(' in companies  # the aliases
+    # From three characters on, UPPER() … LIKE on each text, which the trigram indexes serve.
     assert "strpos" not in sql("银川市") and 'UPPER("meetings_meeting"."title"::text) LIKE' in sql("银川市")
+
+
+def test_the_stored_search_text_holds_the_searched_texts_as_the_filters_name_them(db):
+    """search_text holds exactly the texts each list searches, so a short word finds the same rows."""
+    from django.db import connection
+
+    from meetings.filters import CompanyFilter, MeetingFilter
+    from meetings.lookups import SEARCH_TEXT_FIELDS
+
+    if connection.vendor != "postgresql":
+        pytest.skip("search_text is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, generation_expression FROM information_schema.columns "
+            "WHERE column_name = 'search_text' AND is_generated = 'ALWAYS'"
+        )
+        defined = dict(cursor.fetchall())
+    assert set(defined) == set(SEARCH_TEXT_FIELDS)
+    for table, fields in SEARCH_TEXT_FIELDS.items():
+        assert re.findall(r'upper\(\(?"?(\w+)"?', defined[table]) == list(fields), defined[table]
+    assert tuple(MeetingFilter.base_filters["q"].search_fields) == (
+        *SEARCH_TEXT_FIELDS["meetings_meeting"],
+        *(f"organizer__{name}" for name in SEARCH_TEXT_FIELDS["meetings_organization"]),
+    )
+    assert tuple(CompanyFilter.base_filters["q"].search_fields) == SEARCH_TEXT_FIELDS["meetings_organization"]
+
+
+def _listed(client, path, query):
+    return sorted(row.slug for row in client.get(path, {"q": query}).context["page"].object_list)
+
+
+# A short word in each searched text, in either letter case, is found; one spanning two texts
+# (the end of one and the start of the next) is not.
+MEETING_WORDS = [
+    ("甲乙", True),  # title
+    ("會", True),
+    ("ph", True),  # title_en "Alpha Beta", lower case
+    ("丙丁", True),  # place
+    ("MM", True),  # place_en "Gamma"
+    ("戊己", True),  # the organizer's name
+    ("eP", True),  # the organizer's English name "Epsilon Society"
+    ("議A", False),  # title's end and title_en's start
+    ("議丙", False),
+    ("ty", True),
+    ("子丑", False),
+]
+
+
+@pytest.mark.parametrize(("word", "found"), MEETING_WORDS)
+def test_a_short_word_is_found_in_each_text_of_a_meeting_and_not_across_two(client, db, word, found):
+    from meetings.models import Organization
+
+    society = make_organization(
+        slug="society", name="戊己協會", name_en="Epsilon Society", kind=Organization.Kind.ASSOCIATION
+    )
+    make_meeting(
+        slug="m", title="甲乙會議", title_en="Alpha Beta", place="丙丁市", place_en="Gamma", organizer=society
+    )
+    assert _listed(client, "/meetings/", word) == (["m"] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("word", "found"),
+    [
+        ("庚辛", True),
+        ("壬癸", True),
+        ("ap", True),
+        ("MB", True),
+        ("辛壬", False),
+        ("aL", False),
+        ("癸K", False),
+    ],
+)
+def test_a_short_word_is_found_in_each_text_of_a_commitment_and_not_across_two(client, db, word, found):
+    meeting = make_meeting(slug="m", title="會議", title_en="Meeting")
+    make_commitment(meeting, number=1, heading="庚辛", body="壬癸", heading_en="Kappa", body_en="Lambda")
+    points = client.get("/commitments/", {"q": word}).context["page"].object_list
+    assert [point.number for point in points] == ([1] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("word", "found"),
+    [("子丑", True), ("eg", True), ("寅卯", True), ("司O", False), ("卯", True), ("辰", False)],
+)
+def test_a_short_word_is_found_in_a_companys_names_and_aliases_and_not_across_two(client, db, word, found):
+    company = make_company(slug="omega", name="子丑公司", name_en="Omega Corp")
+    company.aliases.create(name="寅卯")
+    make_participation(make_meeting(slug="m"), company)
+    assert _listed(client, "/companies/", word) == (["omega"] if found else [])
+
+
+def test_the_stored_search_text_follows_an_edit(client, db):
+    meeting = make_meeting(slug="m", title="甲乙會議", title_en="Alpha")
+    assert _listed(client, "/meetings/", "甲乙") == ["m"]
+    meeting.title = "丙丁會議"
+    meeting.save()
+    assert _listed(client, "/meetings/", "甲乙") == []
+    assert _listed(client, "/meetings/", "丙丁") == ["m"]
 
 
 @pytest.mark.parametrize(
