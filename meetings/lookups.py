@@ -100,8 +100,6 @@ class InSearchText(Lookup):
     is in the column, unless it holds the line break that joins them (``searches_stored``).
     """
 
-    lookup_name = "in_search_text"
-
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)

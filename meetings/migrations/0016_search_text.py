@@ -7,6 +7,11 @@ column holds ``UPPER(text)`` of the texts the page searches, joined by a line br
 PostgreSQL on every write (``GENERATED ALWAYS … STORED``): one ``strpos()`` a row, nothing
 upper-cased at search time (``meetings.lookups.InSearchText``). Like the trigram indexes it is
 kept out of the models' state: only the short searches read it, and SQLite has no need of it.
+
+PostgreSQL will not change the type of a column a generated column reads ("cannot alter type
+of a column used by a generated column"): a later migration that changes one of these texts'
+type, such as a ``max_length``, drops ``search_text`` from that table first and adds it back
+after, as ``drop_columns`` and ``add_columns`` do here.
 """
 
 from django.db import migrations
