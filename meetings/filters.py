@@ -70,7 +70,7 @@ class SearchFilter(django_filters.CharFilter):
             """The condition "a variant is in one of these fields of ``model``"."""
             found = Q()
             for variant in variants:
-                if searches_stored(variant, vendor, model, fields):
+                if searches_stored(variant, lookups[variant], model, fields):
                     found |= Q(in_search_text(variant))
                     continue
                 for field in fields:

@@ -111,14 +111,15 @@ def in_search_text(word):
     return InSearchText(StoredSearchText(), word)
 
 
-def searches_stored(word, vendor, model, fields):
+def searches_stored(word, lookup, model, fields):
     """Whether ``word``, searched for in these ``fields`` of ``model``, is looked for in its ``search_text``.
 
-    Only a short word, on PostgreSQL, without a line break; and only when the column holds
+    ``lookup``: the word's lookup by ``contains_lookup``. Only a short word on PostgreSQL
+    (``substring``, ``isubstring``), without a line break; and only when the column holds
     exactly those fields, so that it finds exactly the rows the fields' own lookups find.
     """
     return (
-        contains_lookup(word, vendor) in ("substring", "isubstring")
+        lookup in ("substring", "isubstring")
         and SEARCH_TEXT_SEPARATOR not in word
         and SEARCH_TEXT_FIELDS.get(model._meta.db_table) == tuple(fields)
     )
