@@ -33,8 +33,11 @@ run: install
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist), each with its own test database;
+# PYTEST_WORKERS=0 runs it in this process alone.
+PYTEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The browser tests (tests/browser/, marker "browser") drive Debian's Chromium; without it they
 # are skipped with a message (REQUIRE_BROWSER=1 makes them fail instead, as in CI). This

@@ -59,6 +59,19 @@ def tried(name):
     CASES_TRIED[name] += 1
 
 
+def pytest_sessionfinish(session):
+    # A worker process of pytest-xdist hands its counts to the process that reports.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["hypothesis_cases_tried"] = dict(CASES_TRIED)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: adds up the examples a worker tried (the hook exists only with xdist)."""
+    CASES_TRIED.update(getattr(node, "workeroutput", {}).get("hypothesis_cases_tried", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     if not CASES_TRIED:
         return
