@@ -439,6 +439,8 @@ class Page:
     def company_pledges(self, pledges, meeting):
         """A company's pledges at one meeting, as the items of its page's list.
 
+        ``pledges``: ``meetings.views.CompanyPledge`` rows, each with its point's number and
+        headings.
         Each: the point's number, linked, and heading (original, then ours in English); the
         pledge's status, as of when; its overdue action items; how we know of the pledge.
         One call for the list: written from the template, each item made a dozen calls (its
@@ -452,17 +454,15 @@ class Page:
         bases = _choice_labels(Pledge, "basis", language)
         items = []
         for pledge in pledges:
-            commitment = pledge.commitment
-            address = escape(absolute_url(self.request, commitment))
+            # The point's address, as Commitment.get_absolute_url() makes it.
+            address = escape(link("meetings:commitment-detail", meeting.slug, pledge.number))
             items.append(
-                f'<li value="{commitment.number}">\n'
-                f'<a href="{address}">{point % {"number": commitment.number}}</a>:\n'
-                f"{original_html(commitment.heading, meeting.language, self.conversion)}\n"
+                f'<li value="{pledge.number}">\n'
+                f'<a href="{address}">{point % {"number": pledge.number}}</a>:\n'
+                f"{original_html(pledge.heading, meeting.language, self.conversion)}\n"
             )
-            if commitment.heading_en:
-                items.append(
-                    f'<br><span class="translation" lang="en">{escape(commitment.heading_en)}</span>'
-                )
+            if pledge.heading_en:
+                items.append(f'<br><span class="translation" lang="en">{escape(pledge.heading_en)}</span>')
             status, label = escape(pledge.status), escape(statuses.get(pledge.status, pledge.status))
             items.append(f'\n<br><span class="status status--{status}">{label}</span>')
             if pledge.status_as_of:

@@ -355,15 +355,40 @@ def _published_pledges_of(organization_id):
     return Pledge.objects.filter(organization_id=organization_id, commitment__meeting__status=PUBLISHED)
 
 
+class CompanyPledge(NamedTuple):
+    """A pledge as a company's page lists it: its point (number, headings), status and basis.
+
+    Plain rows rather than pledges with their commitments: making the two model instances
+    of each pledge, and linking them, took a seventh of the page's time.
+    """
+
+    commitment_id: int
+    meeting_id: int
+    number: int
+    heading: str
+    heading_en: str
+    status: str
+    status_as_of: datetime.date | None
+    basis: str
+    overdue_items: list
+
+
 @compiled_query(int, *_PAGE_IDS)
 def _company_pledges_at(organization_id, *meeting_ids):
     return (
         _published_pledges_of(organization_id)
         .filter(commitment__meeting_id__in=meeting_ids)
-        .select_related("commitment")
-        # The long texts the page does not show.
-        .defer("source_quote", "commitment__body", "commitment__body_en")
         .order_by("commitment__number")
+        .values_list(
+            "commitment_id",
+            "commitment__meeting_id",
+            "commitment__number",
+            "commitment__heading",
+            "commitment__heading_en",
+            "status",
+            "status_as_of",
+            "basis",
+        )
     )
 
 
@@ -401,16 +426,16 @@ def company_detail(request, slug):
         shown_ids = padded(page.object_list, COMPANY_MEETINGS_PER_PAGE)
         by_id = {meeting.pk: meeting for meeting in _company_meetings(organization.pk, *shown_ids)}
         meetings = [by_id[pk] for pk in page.object_list]
-        shown_pledges = list(_company_pledges_at(organization.pk, *shown_ids))
         for item in _overdue_items_pledged(organization.pk, *shown_ids, *bounds):
             overdue.setdefault(item.commitment_id, []).append(item)
+        shown_pledges = [
+            CompanyPledge(*row, overdue.get(row[0], []))
+            for row in _company_pledges_at(organization.pk, *shown_ids)
+        ]
     page.object_list = meetings
-    by_meeting, meeting_by_id = {}, {meeting.pk: meeting for meeting in meetings}
+    by_meeting = {}
     for pledge in shown_pledges:
-        pledge.organization = organization
-        pledge.overdue_items = overdue.get(pledge.commitment_id, [])
-        pledge.commitment.meeting = meeting_by_id[pledge.commitment.meeting_id]  # loaded already
-        by_meeting.setdefault(pledge.commitment.meeting_id, []).append(pledge)
+        by_meeting.setdefault(pledge.meeting_id, []).append(pledge)
     context = {
         "company": organization,
         "page": page,
