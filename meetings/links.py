@@ -51,3 +51,8 @@ def link(viewname, *args):
     kinds = tuple(isinstance(arg, int) for arg in args)
     pieces = _pieces(viewname, kinds, get_script_prefix())
     return "".join(str(args[piece]) if i % 2 else piece for i, piece in enumerate(pieces))
+
+
+def commitment_url(meeting_slug, number):
+    """The address of point ``number`` of a meeting: ``Commitment.get_absolute_url()``, from plain values."""
+    return link("meetings:commitment-detail", meeting_slug, number)

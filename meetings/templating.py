@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
-from .links import link, linkable
+from .links import commitment_url, link, linkable
 from .models import Pledge
 from .partial_dates import local_partial
 from .scripts import convert
@@ -441,6 +441,7 @@ class Page:
 
         ``pledges``: ``meetings.views.CompanyPledge`` rows, each with its point's number and
         headings.
+
         Each: the point's number, linked, and heading (original, then ours in English); the
         pledge's status, as of when; its overdue action items; how we know of the pledge.
         One call for the list: written from the template, each item made a dozen calls (its
@@ -454,8 +455,7 @@ class Page:
         bases = _choice_labels(Pledge, "basis", language)
         items = []
         for pledge in pledges:
-            # The point's address, as Commitment.get_absolute_url() makes it.
-            address = escape(link("meetings:commitment-detail", meeting.slug, pledge.number))
+            address = escape(commitment_url(meeting.slug, pledge.number))
             items.append(
                 f'<li value="{pledge.number}">\n'
                 f'<a href="{address}">{point % {"number": pledge.number}}</a>:\n'

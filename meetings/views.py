@@ -429,8 +429,8 @@ def company_detail(request, slug):
         for item in _overdue_items_pledged(organization.pk, *shown_ids, *bounds):
             overdue.setdefault(item.commitment_id, []).append(item)
         shown_pledges = [
-            CompanyPledge(*row, overdue.get(row[0], []))
-            for row in _company_pledges_at(organization.pk, *shown_ids)
+            CompanyPledge(commitment_id, *columns, overdue.get(commitment_id, []))
+            for commitment_id, *columns in _company_pledges_at(organization.pk, *shown_ids)
         ]
     page.object_list = meetings
     by_meeting = {}

@@ -107,6 +107,10 @@ def test_an_overdue_item_shows_on_the_company_page_and_filters_the_list(client, 
     )
     html = client.get("/companies/chalco/").content.decode()
     assert '<span class="status status--overdue">overdue</span>' in html
+    # Under point 4's pledge only, the one whose point has the overdue item.
+    assert html.count("status--overdue") == 1
+    point_4 = html.index('<li value="4">')
+    assert point_4 < html.index("status--overdue") < html.index('<li value="5">', point_4)
     assert "1 pledge with overdue action items." in html
     response = client.get("/commitments/", {"overdue": "on"})
     assert [c.number for c in response.context["page"].object_list] == [4]

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..links import link
+from ..links import commitment_url
 from .meetings import Meeting, Participation, newest_first
 from .organizations import Organization
 
@@ -59,7 +59,7 @@ class Commitment(models.Model):
         return f"{self.meeting} — point {self.number}"
 
     def get_absolute_url(self):
-        return link("meetings:commitment-detail", self.meeting.slug, self.number)
+        return commitment_url(self.meeting.slug, self.number)
 
 
 class Pledge(models.Model):
